@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { fixed, formatTable, machineInfo, median } from '../src/report.js';
+
+test('median of odd and even counts, NaN when empty', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
+});
+
+test('tables print as aligned Markdown', () => {
+  const text = formatTable({ title: 'T', columns: ['a', 'long name'], rows: [['xyz', '1']] });
+
+  assert.equal(
+    text,
+    ['### T', '', '| a   | long name |', '|-----|-----------|', '| xyz | 1         |'].join('\n'),
+  );
+  assert.equal(fixed(Infinity, 2), '–');
+  assert.equal(fixed(1.234, 1), '1.2');
+});
+
+test('machine info names the CPU, cores, Node version and date', () => {
+  const machine = machineInfo();
+
+  assert.ok(machine.cores >= 1);
+  assert.equal(machine.node, process.version);
+  assert.ok(!Number.isNaN(Date.parse(machine.date)));
+});

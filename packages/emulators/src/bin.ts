@@ -6,6 +6,7 @@ import { startGoogleSpeechEmulator } from './google-speech/server.js';
 import { startGoogleTtsEmulator } from './google-tts/server.js';
 import { startSarvamEmulator } from './sarvam/server.js';
 import { SpeechMatcher } from './speech-match/matcher.js';
+import { startOpenAiForBin } from './openai/bin-entry.js';
 
 /** What every emulator entry gets when it starts. */
 interface StartContext {
@@ -43,6 +44,7 @@ const emulators: EmulatorEntry[] = [
   { name: 'google-speech', env: 'GOOGLE_SPEECH', defaultPort: 50051, start: googleSpeech },
   { name: 'google-tts', env: 'GOOGLE_TTS', defaultPort: 50052, start: googleTts },
   { name: 'sarvam', env: 'SARVAM', defaultPort: 8091, start: sarvam },
+  { name: 'openai', env: 'OPENAI', defaultPort: 8093, start: startOpenAiForBin },
 ];
 
 async function googleSpeech(context: StartContext): Promise<Started> {

@@ -11,3 +11,4 @@ export { decodeWav, encodeWav, type PcmAudio } from './speech-match/wav.js';
 export * from './twilio-caller/index.js';
 export * from './twilio-rest/index.js';
 export * from './notify/index.js';
+export * from './openai/server.js';

@@ -1,0 +1,78 @@
+// Resolves a spoken call-back time ("tomorrow at 5 pm", "कल शाम पांच बजे") against the call's
+// `now` into an ISO 8601 time in the same offset, as a model would from its prompt.
+
+const englishHours: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+};
+
+const hindiHours: Record<string, number> = {
+  एक: 1,
+  दो: 2,
+  तीन: 3,
+  चार: 4,
+  पांच: 5,
+  छह: 6,
+  सात: 7,
+  आठ: 8,
+  नौ: 9,
+  दस: 10,
+  ग्यारह: 11,
+  बारह: 12,
+};
+
+/** Hour of the day when none is said. */
+const defaultHour = 11;
+
+/**
+ * The call-back time the caller asked for. `now` is ISO 8601 with an offset; the answer keeps
+ * that offset. A time already past today moves to the next day.
+ */
+export function callbackTime(text: string, now: string): string {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(now);
+  const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(now)?.[1] ?? 'Z';
+  if (!parts) throw new RangeError(`now: not an ISO 8601 time: ${now}`);
+
+  const [year, month, day, hourNow, minuteNow] = parts.slice(1).map(Number) as number[];
+  const hour = spokenHour(text) ?? defaultHour;
+  let days = dayOffset(text);
+  if (days === 0 && hour * 60 <= (hourNow ?? 0) * 60 + (minuteNow ?? 0)) days = 1;
+
+  const local = new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, (day ?? 1) + days, hour, 0));
+  return `${local.toISOString().slice(0, 19)}${offset === 'Z' ? 'Z' : offset}`;
+}
+
+function dayOffset(text: string): number {
+  if (/day after tomorrow|परसों/i.test(text)) return 2;
+
+  if (/tomorrow|कल/i.test(text)) return 1;
+
+  return 0;
+}
+
+/** The hour said, on a 24-hour clock, or undefined. */
+function spokenHour(text: string): number | undefined {
+  const english = /\b(\d{1,2}|[a-z]+)(?::\d{2})?\s*(am|pm|a\.m\.|p\.m\.|o'?clock)/i.exec(text);
+  if (english) {
+    const hour = Number(english[1]) || englishHours[(english[1] ?? '').toLowerCase()];
+    if (hour) return /p/i.test(english[2] ?? '') && hour < 12 ? hour + 12 : hour;
+  }
+
+  const hindi = /(\S+)\s+बजे/.exec(text);
+  const hindiHour = hindi ? Number(hindi[1]) || hindiHours[hindi[1] ?? ''] : undefined;
+  if (!hindiHour) return undefined;
+
+  // शाम (evening) and रात (night) are afternoon hours; दोपहर (noon) from 1 to 5.
+  const afternoon = /शाम|रात/.test(text) || (/दोपहर/.test(text) && hindiHour < 6);
+  return afternoon && hindiHour < 12 ? hindiHour + 12 : hindiHour;
+}

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startOpenAiEmulator, type OpenAiEmulator } from '../../src/openai/server.js';
+import { newCall, scriptTurns, turn, utterance } from './dialogue-harness.js';
+
+/** The policy outcome each script's `expectedOutcome` stands for. */
+const outcomeOf: Record<string, string> = {
+  qualified: 'qualified',
+  handoff: 'handed_off',
+  'do-not-call': 'do_not_call',
+  callback: 'callback',
+};
+
+const devanagari = /[\u0900-\u097f]/;
+
+describe('loan dialogue against the openai emulator (real SDK, real socket)', () => {
+  let emulator: OpenAiEmulator;
+
+  before(async () => {
+    emulator = await startOpenAiEmulator({ tokenDelayMs: 1 });
+  });
+  after(() => emulator.close());
+
+  for (const name of ['loan-en-IN', 'loan-hi-IN', 'do-not-call-en-IN', 'handoff-dtmf']) {
+    it(`fixture script ${name} reaches its expected outcome`, async () => {
+      const script = await scriptTurns(name);
+      const agent = newCall(emulator.baseUrl, script.language);
+      agent.opening();
+
+      for (const said of script.turns) {
+        if (said.startsWith('dtmf:')) {
+          agent.policy.onDtmf(said.slice('dtmf:'.length));
+          continue;
+        }
+
+        const result = await turn(agent, said, script.language);
+        assert.ok(result.sentences.length > 0, `the bot answers "${said}"`);
+        const inHindi = result.sentences.every((sentence) => devanagari.test(sentence));
+        assert.equal(inHindi, script.language === 'hi-IN', `reply language for "${said}"`);
+      }
+
+      assert.equal(agent.policy.outcome, outcomeOf[script.outcome ?? '']);
+    });
+  }
+
+  it('the en-IN and hi-IN conversations collect the same facts', async () => {
+    const expected = {
+      name_confirmed: true,
+      consent: true,
+      loan_type: 'home',
+      amount_inr: 2_500_000,
+      monthly_income_inr: 80_000,
+      employment_type: 'salaried',
+      existing_emi_inr: 12_000,
+      details_confirmed: true,
+    };
+
+    for (const [name, city] of [
+      ['loan-en-IN', 'Pune'],
+      ['loan-hi-IN', 'पुणे'],
+    ] as const) {
+      const script = await scriptTurns(name);
+      const agent = newCall(emulator.baseUrl, script.language);
+      for (const said of script.turns) await turn(agent, said, script.language);
+
+      assert.deepEqual(agent.policy.facts, { ...expected, city });
+      assert.equal(agent.policy.qualification?.qualified, true);
+    }
+  });
+
+  it('tool calls update the policy and the reply follows its next step', async () => {
+    const agent = newCall(emulator.baseUrl, 'en-IN');
+    await turn(agent, await utterance('en-IN.confirm-name'), 'en-IN');
+    await turn(agent, await utterance('en-IN.consent'), 'en-IN');
+
+    const result = await turn(agent, await utterance('en-IN.loan-type'), 'en-IN');
+
+    assert.deepEqual(
+      result.tools.map((tool) => [tool.name, JSON.parse(tool.arguments), tool.reply.ok]),
+      [['record_fact', { name: 'loan_type', value: 'home' }, true]],
+    );
+    assert.equal(agent.policy.facts.loan_type, 'home');
+    assert.deepEqual(result.done.next, { action: 'ask', fact: 'amount_inr' });
+    assert.match(result.sentences.at(-1) ?? '', /How much/);
+    assert.equal(result.done.timings.requests, 2);
+  });
+
+  it('follows a switch to Hindi in the middle of the call', async () => {
+    const agent = newCall(emulator.baseUrl, 'en-IN');
+    for (const id of ['confirm-name', 'consent', 'loan-type']) {
+      const english = await turn(agent, await utterance(`en-IN.${id}`), 'en-IN');
+      assert.ok(!english.sentences.some((sentence) => devanagari.test(sentence)));
+    }
+
+    const hindi = await turn(agent, await utterance('hi-IN.amount'), 'hi-IN');
+
+    assert.equal(agent.policy.facts.amount_inr, 2_500_000);
+    assert.ok(hindi.sentences.length > 0);
+    assert.ok(
+      hindi.sentences.every((sentence) => devanagari.test(sentence)),
+      hindi.sentences.join(' | '),
+    );
+    const system =
+      (emulator.requests.at(-1)?.body.messages as { content: string }[])[0]?.content ?? '';
+    assert.match(system, /^language: hi-IN/m);
+  });
+
+  it('a caller who asks for a person is handed off; a call-back gets the time asked for', async () => {
+    const human = newCall(emulator.baseUrl, 'en-IN');
+    await turn(human, await utterance('en-IN.confirm-name'), 'en-IN');
+    const handedOff = await turn(human, await utterance('en-IN.human'), 'en-IN');
+
+    assert.deepEqual(handedOff.done.next, { action: 'hand_off', reason: 'caller_asked' });
+    assert.match(handedOff.sentences.join(' '), /connecting you/);
+
+    for (const [id, language] of [
+      ['en-IN.callback', 'en-IN'],
+      ['hi-IN.callback', 'hi-IN'],
+    ] as const) {
+      const later = newCall(emulator.baseUrl, language);
+      const result = await turn(later, await utterance(id), language);
+
+      assert.deepEqual(result.done.next, {
+        action: 'end',
+        outcome: 'callback',
+        callbackAt: '2025-06-02T17:00:00+05:30',
+      });
+    }
+  });
+
+  it('streams the first sentence well before the reply is finished', async () => {
+    const slow = await startOpenAiEmulator({ tokenDelayMs: 15 });
+    try {
+      const agent = newCall(slow.baseUrl, 'en-IN');
+      await turn(agent, await utterance('en-IN.confirm-name'), 'en-IN');
+      await turn(agent, await utterance('en-IN.consent'), 'en-IN');
+      const started = performance.now();
+      const result = await turn(agent, await utterance('en-IN.loan-type'), 'en-IN');
+      const finished = performance.now();
+
+      assert.equal(result.sentences.length, 3);
+      const firstAt = (result.sentenceTimes[0] ?? 0) - started;
+      // The other two sentences are 13 words, at 15 ms a word.
+      assert.ok(finished - started - firstAt >= 13 * 15 * 0.8, `first sentence at ${firstAt} ms`);
+      assert.ok(
+        (result.done.timings.firstTokenMs ?? Infinity) < (result.done.timings.firstSentenceMs ?? 0),
+      );
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a barge-in cancels the stream, and the history keeps only what the caller heard', async () => {
+    const slow = await startOpenAiEmulator({ tokenDelayMs: 20 });
+    try {
+      const agent = newCall(slow.baseUrl, 'en-IN');
+      await turn(agent, await utterance('en-IN.confirm-name'), 'en-IN');
+      await turn(agent, await utterance('en-IN.consent'), 'en-IN');
+
+      const bargeIn = new AbortController();
+      const cut = await turn(agent, await utterance('en-IN.loan-type'), 'en-IN', {
+        signal: bargeIn.signal,
+        onSentence: () => bargeIn.abort(),
+      });
+      assert.equal(cut.done.cancelled, true);
+      assert.deepEqual(cut.sentences, ['A home loan is a good choice.']);
+      assert.equal(agent.policy.facts.loan_type, 'home', 'the fact recorded before the cut stays');
+
+      agent.truncateLastAssistant('A home loan is');
+      await turn(agent, await utterance('en-IN.amount'), 'en-IN');
+
+      const sent = slow.requests.at(-2)?.body.messages as {
+        role: string;
+        content: string | null;
+      }[];
+      const lastUser = sent.map((message) => message.role).lastIndexOf('user');
+      const heard = sent
+        .slice(0, lastUser)
+        .filter((message) => message.role === 'assistant' && message.content);
+      assert.equal(heard.at(-1)?.content, 'A home loan is');
+      assert.equal(agent.policy.facts.amount_inr, 2_500_000);
+    } finally {
+      await slow.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-// Wiring: builds a media server from its parts (transport, admission, sessions, DSP, ops).
+// The media server: built from its parts (transport, admission, sessions, DSP, ops).
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { Admission, ConnectionCounter } from './call/admission.js';

@@ -1,16 +1,19 @@
-// `voice-media-core`: the media server as a process, configured by environment.
-import { ConfigError, loadConfig } from './ops/config.js';
+// `voice-media-core`: the voice agent (media server + conversations) as a process, configured
+// by environment.
+import { loadVoiceAgentConfig } from './conversation/config.js';
+import { LlmConfigError } from './dialogue/llm-config.js';
+import { startVoiceAgent } from './main.js';
+import { ConfigError } from './ops/config.js';
 import { createLogger } from './ops/log.js';
-import { startMediaServer } from './main.js';
 
 async function run(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  if (config.twilioAuthToken === undefined) {
+  const config = loadVoiceAgentConfig();
+  const log = createLogger(config.media.logLevel);
+  if (config.media.twilioAuthToken === undefined) {
     log.warn('TWILIO_AUTH_TOKEN is not set: stream upgrades are not signature-checked');
   }
 
-  const { server } = await startMediaServer({ config, logger: log });
+  const agent = await startVoiceAgent({ config, logger: log });
 
   // SIGTERM (Kubernetes, docker stop): drain, then exit. A second signal exits at once.
   let stopping = false;
@@ -18,9 +21,9 @@ async function run(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     log.info({ signal }, 'shutting down');
-    server
+    agent
       .drain()
-      .then(() => server.close())
+      .then(() => agent.close())
       .then(
         () => process.exit(0),
         (error: unknown) => {
@@ -34,7 +37,7 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof LlmConfigError) {
     console.error(`voice-media-core: ${error.message}`);
   } else {
     console.error('voice-media-core failed to start:', error);

@@ -5,7 +5,7 @@ export {
   MEDIA_PATH,
   type MediaServer,
   type MediaServerOptions,
-} from './main.js';
+} from './server.js';
 export { loadConfig, ConfigError, type MediaConfig, type TransportName } from './ops/config.js';
 export type { HealthReport, HealthStatus, HealthState } from './ops/health.js';
 export type { MediaMetrics } from './ops/metrics.js';
@@ -14,3 +14,11 @@ export { CallSession, SessionError, LATE_FRAME_MS } from './call/session.js';
 export type * from './call/session-events.js';
 export type * from './call/summary.js';
 export type * from './call/collaborators.js';
+export { startVoiceAgent, type VoiceAgent, type VoiceAgentOptions } from './main.js';
+export {
+  loadVoiceAgentConfig,
+  EMULATOR_DEFAULTS,
+  type VoiceAgentConfig,
+} from './conversation/config.js';
+export * from './conversation/index.js';
+export { Playback, DEFAULT_LEAD_MS, type PlaybackOptions } from './call/playback.js';

@@ -75,7 +75,12 @@ export function createMediaServer(options: MediaServerOptions): MediaServer {
   const admission = new Admission(config, counter, metrics, log, () => health.draining);
   const ownDsp =
     options.dsp === undefined
-      ? new DspPool({ threads: config.dspThreads, registry: metrics.registry, log })
+      ? new DspPool({
+          threads: config.dspThreads,
+          tickMs: config.dspTickMs,
+          registry: metrics.registry,
+          log,
+        })
       : undefined;
   const dsp = options.dsp ?? ownDsp;
   const playback =

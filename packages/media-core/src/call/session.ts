@@ -300,7 +300,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     this.lastMediaAtMs = receivedAtMs;
     this.mediaClockMs = media.timestampMs;
     this.counts.framesIn++;
-    this.options.metrics.frames.inc({ direction: 'in' });
+    this.options.metrics.framesIn.inc();
 
     // `media.chunk` counts up from 1; a jump means frames were lost on the way.
     // Limit: `sequenceNumber` is parsed but not checked for gaps or reordering, so a message
@@ -328,9 +328,9 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
 
     // The oldest frame of the tick waited longest: its latency stands for the tick's frames.
     const latencyMs = performance.now() - result.firstFrameReceivedAtMs;
-    for (let i = 0; i < result.frames.length; i++) {
-      this.options.metrics.frameLatency.observe(latencyMs / 1000);
-    }
+    const latencySeconds = latencyMs / 1000;
+    const frameLatency = this.options.metrics.frameLatency;
+    for (let i = 0; i < result.frames.length; i++) frameLatency.observe(latencySeconds);
     if (latencyMs > LATE_FRAME_MS) this.counts.lateFrames += result.frames.length;
 
     this.emit('audio', {
@@ -358,7 +358,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
   private sendOut(text: string): void {
     if (text.startsWith('{"event":"media"')) {
       this.counts.framesOut++;
-      this.options.metrics.frames.inc({ direction: 'out' });
+      this.options.metrics.framesOut.inc();
     }
     this.options.send(text);
   }

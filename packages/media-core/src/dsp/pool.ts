@@ -1,7 +1,8 @@
 // The parent side of DSP: collects every call's frames, and once per tick sends them to the
 // worker threads in at most one batch per worker. Each call's DSP state lives here, in the
-// parent, and travels with its frames, so any worker can take any call and a crashed worker
-// costs its calls only the frames of the batch it held.
+// parent, as one fixed-size record of bytes (wire.ts) and is copied into each batch with its
+// frames, so any worker can take any call and a crashed worker costs its calls only the frames
+// of the batch it held. A batch and its answer are single transferred ArrayBuffers.
 import { availableParallelism } from 'node:os';
 
 import { Piscina } from 'piscina';
@@ -9,7 +10,17 @@ import { pino, type Logger } from 'pino';
 import { Counter, Histogram, Registry } from 'prom-client';
 
 import { resolveVadOptions, type ResolvedVadOptions, type VadOptions } from '../audio/vad.js';
-import type { DspBatch, DspBatchResult, StreamDspState, StreamOutput } from './messages.js';
+import type { DspAnswer, DspBatch } from './messages.js';
+import {
+  ANSWER_INDEX_HEAD,
+  ANSWER_INDEX_PER_STREAM,
+  answerStatesOffset,
+  batchBytes,
+  batchStatesOffset,
+  STATE_BYTES,
+  viewFeatures,
+  type FeatureViews,
+} from './wire.js';
 
 /** Features of one 20 ms frame of caller audio. */
 export interface DspFrameFeatures {
@@ -84,7 +95,7 @@ interface PoolMetrics {
 
 /** A pool of DSP worker threads shared by every call of the process. */
 export class DspPool {
-  readonly #piscina: Piscina<DspBatch, DspBatchResult>;
+  readonly #piscina: Piscina<DspBatch, DspAnswer>;
   readonly #streams = new Map<string, PoolStream>();
   readonly #threads: number;
   readonly #tickMs: number;
@@ -141,7 +152,7 @@ export class DspPool {
       throw new DspError('DSP_STREAM_EXISTS', `stream ${streamId} is already open`);
     }
 
-    const stream = new PoolStream(streamId, onResult, this.#maxQueuedFrames, this.#metrics, () =>
+    const stream = new PoolStream(onResult, this.#maxQueuedFrames, this.#metrics, () =>
       this.#forget(streamId),
     );
     this.#streams.set(streamId, stream);
@@ -199,9 +210,9 @@ export class DspPool {
   }
 
   #dispatch(group: PoolStream[]): void {
-    const works = group.map((stream) => stream.takeWork());
-    const frameCount = works.reduce((sum, work) => sum + work.frameCount, 0);
-    const batch: DspBatch = { streams: works.map((work) => work.work), vad: this.#vad };
+    const buffer = this.#packBatch(group);
+    const frameCount = group.reduce((sum, stream) => sum + stream.takenFrames, 0);
+    const batch: DspBatch = { buffer, vad: this.#vad };
 
     if (this.#exitNextBatch) {
       this.#exitNextBatch = false;
@@ -210,10 +221,10 @@ export class DspPool {
 
     this.#metrics.batchFrames.observe(frameCount);
     const stopTimer = this.#metrics.batchSeconds.startTimer();
-    this.#piscina.run(batch).then(
-      (result) => {
+    this.#piscina.run(batch, { transferList: [buffer] }).then(
+      (answer) => {
         stopTimer();
-        deliver(group, result);
+        deliver(group, answer);
       },
       (err: unknown) => {
         if (this.#closing !== undefined) return;
@@ -228,10 +239,56 @@ export class DspPool {
       },
     );
   }
+
+  /** Moves each call's queued μ-law and a copy of its state into one batch buffer. */
+  #packBatch(group: PoolStream[]): ArrayBuffer {
+    const lengths = group.map((stream) => stream.queuedBytes);
+    const buffer = new ArrayBuffer(batchBytes(lengths));
+    const index = new Uint32Array(buffer, 0, 1 + 2 * group.length);
+    const statesOffset = batchStatesOffset(group.length);
+
+    index[0] = group.length;
+    let muLawOffset = statesOffset + group.length * STATE_BYTES;
+    group.forEach((stream, i) => {
+      const muLawBytes = lengths[i] ?? 0;
+      index[1 + 2 * i] = muLawOffset;
+      index[2 + 2 * i] = muLawBytes;
+      stream.takeWork(buffer, statesOffset + i * STATE_BYTES, muLawOffset);
+      muLawOffset += muLawBytes;
+    });
+    return buffer;
+  }
 }
 
-function deliver(group: PoolStream[], result: DspBatchResult): void {
-  group.forEach((stream, index) => stream.settle(result.streams[index], result.threadId));
+/** One call's share of an answer, as views on the answer buffer. */
+interface StreamAnswer {
+  pcm16k: Int16Array;
+  features: FeatureViews;
+  state: Uint8Array;
+}
+
+function deliver(group: PoolStream[], answer: DspAnswer): void {
+  const head = new Uint32Array(answer, 0, ANSWER_INDEX_HEAD);
+  const threadId = head[0] ?? 0;
+  const streamCount = head[1] ?? 0;
+  const index = new Uint32Array(
+    answer,
+    0,
+    ANSWER_INDEX_HEAD + ANSWER_INDEX_PER_STREAM * streamCount,
+  );
+  const statesOffset = answerStatesOffset(streamCount);
+
+  group.forEach((stream, i) => {
+    const at = ANSWER_INDEX_HEAD + ANSWER_INDEX_PER_STREAM * i;
+    stream.settle(
+      {
+        pcm16k: new Int16Array(answer, index[at] ?? 0, index[at + 1] ?? 0),
+        features: viewFeatures(answer, index[at + 2] ?? 0, index[at + 3] ?? 0),
+        state: new Uint8Array(answer, statesOffset + i * STATE_BYTES, STATE_BYTES),
+      },
+      threadId,
+    );
+  });
 }
 
 // Spreads the ready calls over at most one batch per worker. The offset moves every tick so a
@@ -244,33 +301,34 @@ function splitIntoGroups(ready: PoolStream[], threads: number, tick: number): Po
   return groups;
 }
 
-interface TakenWork {
-  work: DspBatch['streams'][number];
-  frameCount: number;
-}
+/** Initial room of a call's frame queue: eight 20 ms frames of 8 kHz μ-law. */
+const INITIAL_QUEUE_BYTES = 8 * 160;
 
 /** One call inside the pool: its queued frames and its DSP state between batches. */
 class PoolStream implements DspStream {
-  readonly #streamId: string;
   readonly #onResult: (result: DspResult) => void;
   readonly #maxQueuedFrames: number;
   readonly #metrics: PoolMetrics;
   readonly #onClose: () => void;
-  #frames: Uint8Array[] = [];
+  /** Queued μ-law, frames back to back; grown, never shrunk. */
+  #queue = new Uint8Array(INITIAL_QUEUE_BYTES);
+  #queuedBytes = 0;
+  /** Byte length of each queued frame, oldest first (to drop the oldest when full). */
+  #frameBytes: number[] = [];
   #firstReceivedAtMs = 0;
-  #state: StreamDspState | null = null;
+  /** The state record; all zeros (not started) until the first delivered batch. */
+  readonly #state = new Uint8Array(STATE_BYTES);
   #inFlight = false;
   #inFlightReceivedAtMs = 0;
+  #takenFrames = 0;
   #closed = false;
 
   constructor(
-    streamId: string,
     onResult: (result: DspResult) => void,
     maxQueuedFrames: number,
     metrics: PoolMetrics,
     onClose: () => void,
   ) {
-    this.#streamId = streamId;
     this.#onResult = onResult;
     this.#maxQueuedFrames = maxQueuedFrames;
     this.#metrics = metrics;
@@ -279,47 +337,69 @@ class PoolStream implements DspStream {
 
   /** Has frames and no batch out: a call's batches must not overlap, or state would fork. */
   get isReady(): boolean {
-    return !this.#closed && !this.#inFlight && this.#frames.length > 0;
+    return !this.#closed && !this.#inFlight && this.#frameBytes.length > 0;
+  }
+
+  /** Bytes of μ-law queued for the next batch. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /** Frames in the batch in flight. */
+  get takenFrames(): number {
+    return this.#takenFrames;
   }
 
   pushFrame(muLaw: Uint8Array, receivedAtMs: number): void {
     if (this.#closed) return;
 
-    if (this.#frames.length === 0) this.#firstReceivedAtMs = receivedAtMs;
+    if (this.#frameBytes.length === 0) this.#firstReceivedAtMs = receivedAtMs;
     // Copied: the caller may reuse its buffer before the tick sends this one.
-    this.#frames.push(muLaw.slice());
+    this.#reserve(muLaw.byteLength);
+    this.#queue.set(muLaw, this.#queuedBytes);
+    this.#queuedBytes += muLaw.byteLength;
+    this.#frameBytes.push(muLaw.byteLength);
 
-    if (this.#frames.length > this.#maxQueuedFrames) {
+    if (this.#frameBytes.length > this.#maxQueuedFrames) {
       // Limit: a call whose batches fall more than maxQueuedFrames behind loses its oldest
       // frames (and its first-frame time becomes approximate); the alternative is unbounded
       // memory while workers are stalled.
-      this.#frames.shift();
+      const dropped = this.#frameBytes.shift() ?? 0;
+      this.#queue.copyWithin(0, dropped, this.#queuedBytes);
+      this.#queuedBytes -= dropped;
       this.#metrics.framesDropped.inc({ reason: 'queue_full' });
     }
   }
 
-  /** Moves the queued frames and the state into a work item; the call is in flight until settled. */
-  takeWork(): TakenWork {
-    const frameCount = this.#frames.length;
-    const muLaw = concatBytes(this.#frames);
+  /**
+   * Copies the state and moves the queued frames into `batch` at the given offsets; the call
+   * is in flight until settled. The state stays here too, for the case the worker dies.
+   */
+  takeWork(batch: ArrayBuffer, stateOffset: number, muLawOffset: number): void {
+    new Uint8Array(batch, stateOffset, STATE_BYTES).set(this.#state);
+    new Uint8Array(batch, muLawOffset, this.#queuedBytes).set(
+      this.#queue.subarray(0, this.#queuedBytes),
+    );
 
-    this.#frames = [];
+    this.#takenFrames = this.#frameBytes.length;
+    this.#frameBytes = [];
+    this.#queuedBytes = 0;
     this.#inFlight = true;
     this.#inFlightReceivedAtMs = this.#firstReceivedAtMs;
-    return { work: { streamId: this.#streamId, muLaw, state: this.#state }, frameCount };
   }
 
-  /** Ends the batch in flight: with its output, or with undefined when the worker failed. */
-  settle(output: StreamOutput | undefined, threadId = 0): void {
+  /** Ends the batch in flight: with its answer, or with undefined when the worker failed. */
+  settle(answer: StreamAnswer | undefined, threadId = 0): void {
     this.#inFlight = false;
-    if (output === undefined || this.#closed) return;
+    if (answer === undefined || this.#closed) return;
 
     // Only a delivered batch advances the state: after a failure the call continues from the
     // state before the lost frames, so it loses audio but never gets garbled history.
-    this.#state = output.state;
+    this.#state.set(answer.state);
     this.#onResult({
-      pcm16k: output.pcm16k,
-      frames: toFeatures(output),
+      // Copied out of the shared answer buffer: a consumer may keep or transfer its own.
+      pcm16k: answer.pcm16k.slice(),
+      frames: toFeatures(answer.features),
       firstFrameReceivedAtMs: this.#inFlightReceivedAtMs,
       threadId,
     });
@@ -329,29 +409,30 @@ class PoolStream implements DspStream {
     if (this.#closed) return;
 
     this.#closed = true;
-    this.#frames = [];
+    this.#frameBytes = [];
+    this.#queuedBytes = 0;
     this.#onClose();
   }
-}
 
-function toFeatures(output: StreamOutput): DspFrameFeatures[] {
-  return Array.from(output.energyDb, (energyDb, index) => ({
-    energyDb,
-    speech: output.speech[index] === 1,
-    voiced: output.voiced[index] === 1,
-  }));
-}
+  #reserve(bytes: number): void {
+    if (this.#queuedBytes + bytes <= this.#queue.length) return;
 
-function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-  const joined = new Uint8Array(total);
-
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.byteLength;
+    const grown = new Uint8Array(Math.max(this.#queue.length * 2, this.#queuedBytes + bytes));
+    grown.set(this.#queue.subarray(0, this.#queuedBytes));
+    this.#queue = grown;
   }
-  return joined;
+}
+
+function toFeatures(features: FeatureViews): DspFrameFeatures[] {
+  const frames: DspFrameFeatures[] = new Array<DspFrameFeatures>(features.energyDb.length);
+  for (let index = 0; index < frames.length; index++) {
+    frames[index] = {
+      energyDb: features.energyDb[index] ?? 0,
+      speech: features.speech[index] === 1,
+      voiced: features.voiced[index] === 1,
+    };
+  }
+  return frames;
 }
 
 function createMetrics(registry: Registry): PoolMetrics {

@@ -63,6 +63,11 @@ export class WebRtcVad {
     return this.#module._fvad_process(this.#instance, this.#frame, frame.length) === 1;
   }
 
+  /** Copies the current call's state into `target` (FVAD_STATE_BYTES long), allocating nothing. */
+  snapshotInto(target: Uint8Array): void {
+    target.set(this.#module.HEAPU8.subarray(this.#instance, this.#instance + FVAD_STATE_BYTES));
+  }
+
   /** Copies the current call's state out of the wasm heap. */
   snapshot(): Uint8Array {
     return this.#module.HEAPU8.slice(this.#instance, this.#instance + FVAD_STATE_BYTES);

@@ -32,6 +32,8 @@ export interface MediaConfig {
   drainTimeoutMs: number;
   /** DSP_THREADS: worker threads of the DSP pool. */
   dspThreads: number;
+  /** DSP_TICK_MS: the DSP pool's batch period, ms (default 20, one Twilio frame). */
+  dspTickMs: number;
   /** CONTROL_API_URL: base URL of the control API. */
   controlApiUrl: string;
   /** CONTROL_SERVICE_TOKEN: bearer token for the control API, if it asks for one. */
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): MediaConfig {
     idleTimeoutMs: integer(env, 'MEDIA_IDLE_TIMEOUT_MS', 15_000, 100, 3_600_000),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', 60_000, 0, 86_400_000),
     dspThreads: integer(env, 'DSP_THREADS', defaultDspThreads(), 1, 256),
+    dspTickMs: integer(env, 'DSP_TICK_MS', 20, 1, 1000),
     controlApiUrl: url(env, 'CONTROL_API_URL', ['http:', 'https:']) ?? 'http://127.0.0.1:3000',
     controlServiceToken: optional(env, 'CONTROL_SERVICE_TOKEN'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

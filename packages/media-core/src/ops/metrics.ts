@@ -6,8 +6,14 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 /** Resolution of the event-loop delay sampler, in ms. */
 const EVENT_LOOP_RESOLUTION_MS = 10;
 
-/** Frame latency buckets, in seconds: the target is p99 under 5 ms. */
-const FRAME_LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.5];
+/**
+ * Frame latency buckets, in seconds: the target is p99 under 5 ms, and the DSP tick alone puts
+ * 0-20 ms on a frame, so the range to 50 ms is cut fine enough to read p50 and p99 honestly.
+ */
+const FRAME_LATENCY_BUCKETS = [
+  0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05,
+  0.075, 0.1, 0.25,
+];
 
 /** The media server's metrics, registered on `registry`. */
 export class MediaMetrics {
@@ -17,6 +23,10 @@ export class MediaMetrics {
   readonly activeCalls: Gauge;
   /** media_frames_total{direction}: 20 ms frames received (in) and sent (out). */
   readonly frames: Counter<'direction'>;
+  /** media_frames_total{direction="in"}, bound once: the per-frame path skips the label lookup. */
+  readonly framesIn: Counter.Internal;
+  /** media_frames_total{direction="out"}, bound once. */
+  readonly framesOut: Counter.Internal;
   /** media_frame_latency_seconds: from a frame's arrival to its 16 kHz PCM being ready. */
   readonly frameLatency: Histogram;
   /** media_protocol_errors_total{kind}: refused messages, by ProtocolErrorKind. */
@@ -41,6 +51,8 @@ export class MediaMetrics {
       labelNames: ['direction'],
       registers: [registry],
     });
+    this.framesIn = this.frames.labels('in');
+    this.framesOut = this.frames.labels('out');
     this.frameLatency = new Histogram({
       name: 'media_frame_latency_seconds',
       help: 'Time from a frame arriving to its 16 kHz PCM being ready',

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     assert.equal(config.controlApiUrl, 'http://127.0.0.1:3000');
     assert.equal(config.twilioAuthToken, undefined);
     assert.ok(config.dspThreads >= 1);
+    assert.equal(config.dspTickMs, 20);
   });
 
   it('reads every variable', () => {
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
       MEDIA_IDLE_TIMEOUT_MS: '5000',
       DRAIN_TIMEOUT_MS: '30000',
       DSP_THREADS: '3',
+      DSP_TICK_MS: '5',
       CONTROL_API_URL: 'http://control:3000',
       CONTROL_SERVICE_TOKEN: 'svc',
       LOG_LEVEL: 'debug',
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
     assert.equal(config.idleTimeoutMs, 5000);
     assert.equal(config.drainTimeoutMs, 30000);
     assert.equal(config.dspThreads, 3);
+    assert.equal(config.dspTickMs, 5);
     assert.equal(config.controlServiceToken, 'svc');
     assert.equal(config.logLevel, 'debug');
   });
@@ -65,6 +68,7 @@ describe('loadConfig', () => {
       [{ MEDIA_PUBLIC_URL: 'https://x/media' }, 'MEDIA_PUBLIC_URL', /wss:/],
       [{ MEDIA_IDLE_TIMEOUT_MS: '-1' }, 'MEDIA_IDLE_TIMEOUT_MS', /integer/],
       [{ DSP_THREADS: '0' }, 'DSP_THREADS', /from 1/],
+      [{ DSP_TICK_MS: '0' }, 'DSP_TICK_MS', /from 1/],
       [{ CONTROL_API_URL: 'not a url' }, 'CONTROL_API_URL', /absolute URL/],
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
     ];

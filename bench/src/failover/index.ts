@@ -2,22 +2,12 @@
 // failure kind; per kind, the gap from the failure to the next provider's first result, and
 // the words lost and duplicated, with the replay of unfinalised audio and without it.
 import {
-  startGoogleSpeechEmulator,
-  startSarvamEmulator,
-  SpeechMatcher,
-  type GoogleSpeechEmulator,
-  type SarvamEmulator,
+  FAILOVER_LEADERS,
+  FAILURE_KINDS,
+  startSpeechBed,
+  type FailureKind,
 } from '@voice-agent/emulators';
-import {
-  createGoogleSpeechClient,
-  GoogleRecognizer,
-  SarvamHttp,
-  SarvamRecognizer,
-  type GoogleSpeechClient,
-  type RecognizerFactory,
-} from '@voice-agent/media-core/speech';
 import { fixed, type BenchResult, type Table } from '../report.js';
-import { FAILURE_KINDS, type FailureKind } from './kinds.js';
 import { runBatch, type CallOutcome, type Scenario } from './run.js';
 
 /** Calls per failure kind, leader and mode (run side by side, as concurrent calls). */
@@ -25,36 +15,13 @@ const CALLS = positiveEnv('FAILOVER_BENCH_CALLS', 5);
 /** Audio speed relative to real time. */
 const SPEED = positiveEnv('FAILOVER_BENCH_SPEED', 3);
 
-const LEADERS = [
-  {
-    leader: 'google',
-    providers: ['google', 'sarvam'],
-    lang: 'en-IN',
-    ids: ['en-IN.greeting', 'en-IN.employment'],
-  },
-  {
-    leader: 'sarvam',
-    providers: ['sarvam', 'google'],
-    lang: 'hi-IN',
-    ids: ['hi-IN.greeting', 'hi-IN.income'],
-  },
-];
-
-interface Bed {
-  google: GoogleSpeechEmulator;
-  sarvam: SarvamEmulator;
-  client: GoogleSpeechClient;
-  http: SarvamHttp;
-  factories: Record<string, RecognizerFactory>;
-}
-
 /** Runs the failover bench. */
 export async function runFailoverBench(): Promise<BenchResult> {
-  const bed = await startBed();
+  const bed = await startSpeechBed();
   const rows: Row[] = [];
 
   try {
-    for (const setup of LEADERS) {
+    for (const setup of FAILOVER_LEADERS) {
       for (const kind of FAILURE_KINDS) {
         for (const replay of [true, false]) {
           const scenario: Scenario = { ...setup, kind, replay, calls: CALLS, speed: SPEED };
@@ -63,31 +30,10 @@ export async function runFailoverBench(): Promise<BenchResult> {
       }
     }
   } finally {
-    await bed.client.close();
-    await bed.http.close();
-    await Promise.all([bed.google.close(), bed.sarvam.close()]);
+    await bed.close();
   }
 
   return report(rows);
-}
-
-async function startBed(): Promise<Bed> {
-  const matcher = await SpeechMatcher.load();
-  const google = await startGoogleSpeechEmulator({ matcher });
-  const sarvam = await startSarvamEmulator({ matcher, apiKey: 'bench' });
-  const client = createGoogleSpeechClient({ endpoint: `${google.host}:${google.port}` });
-  const http = new SarvamHttp({ baseUrl: sarvam.baseUrl, apiKey: 'bench' });
-
-  return {
-    google,
-    sarvam,
-    client,
-    http,
-    factories: {
-      google: ({ languageCode }) => new GoogleRecognizer({ client, languageCode }),
-      sarvam: ({ languageCode }) => new SarvamRecognizer({ http, languageCode }),
-    },
-  };
 }
 
 interface Row {

@@ -1,13 +1,21 @@
 // One batch of the failover bench: concurrent calls in lockstep, the leader's fault armed so
 // that each call's stream or request takes one, and what each call saw.
-import type { GoogleSpeechEmulator, SarvamEmulator } from '@voice-agent/emulators';
+import {
+  buildCall,
+  feedCall,
+  strikesAtOpen,
+  words,
+  type CallAudio,
+  type FailureKind,
+  type GoogleSpeechEmulator,
+  type SarvamEmulator,
+} from '@voice-agent/emulators';
 import {
   BreakerRegistry,
   FailoverRecognizer,
   type RecognizerFactory,
 } from '@voice-agent/media-core/speech';
-import { buildCall, feedCall, wordDiff, words, type CallAudio } from './call.js';
-import { strikesAtOpen, type FailureKind } from './kinds.js';
+import { wordDiff } from './call.js';
 
 /** What one batch runs. */
 export interface Scenario {
@@ -128,7 +136,8 @@ async function runCall(
   rec.on('final', onResult);
   rec.on('error', () => undefined);
 
-  await feedCall(rec, audio.pcm, scenario.speed, {
+  await feedCall(rec, audio.pcm, {
+    speed: scenario.speed,
     onFrame: (atMs) => {
       if (atMs !== strikeMs) return;
 

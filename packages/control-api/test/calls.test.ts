@@ -11,7 +11,7 @@ import {
   type StreamRequest,
   type TwilioRestEmulator,
 } from '@voice-agent/emulators';
-import { createLead, startTestApi, type TestApi } from './helpers.js';
+import { createLead, getCallDetail, startTestApi, type TestApi } from './helpers.js';
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const TOKEN = 'emulated-auth-token';
@@ -145,13 +145,7 @@ describe('outbound calls through the Twilio REST emulator', () => {
     );
 
     await waitForStatus(call.id, 'completed');
-    const detail = (
-      await api.app.inject({
-        method: 'GET',
-        url: `/api/v1/calls/${call.id}`,
-        headers: api.auth.viewer,
-      })
-    ).json();
+    const detail = await getCallDetail(api, call.id);
     assert.deepEqual(
       detail.turns.map((turn: { role: string }) => turn.role),
       ['agent', 'caller'],

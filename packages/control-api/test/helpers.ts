@@ -81,3 +81,14 @@ export async function createLead(api: TestApi, body: Record<string, unknown>) {
 
   return response.json() as { id: string; phone: string; [key: string]: unknown };
 }
+
+/** Reads a call's detail (turns, outcome, facts, hand-offs) through the API, as a viewer. */
+export async function getCallDetail(api: TestApi, callId: string) {
+  const response = await api.app.inject({
+    method: 'GET',
+    url: `/api/v1/calls/${callId}`,
+    headers: api.auth.viewer,
+  });
+
+  return response.json();
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SqliteStore } from '../src/store/sqlite.js';
-import { createLead, startTestApi, type TestApi } from './helpers.js';
+import { createLead, getCallDetail, startTestApi, type TestApi } from './helpers.js';
 
 let clockMs = Date.parse('2026-03-01T10:00:00.000Z');
 
@@ -154,13 +154,7 @@ describe('internal API', () => {
     });
     assert.deepEqual(replay.json(), { accepted: 0, duplicates: 7 });
 
-    const detail = (
-      await api.app.inject({
-        method: 'GET',
-        url: `/api/v1/calls/${call.id}`,
-        headers: api.auth.viewer,
-      })
-    ).json();
+    const detail = await getCallDetail(api, call.id);
     assert.deepEqual(
       detail.turns.map((item: { text: string }) => item.text),
       ['mujhe loan chahiye', 'salary pachas hazaar'],

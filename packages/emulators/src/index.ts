@@ -12,3 +12,21 @@ export * from './twilio-caller/index.js';
 export * from './twilio-rest/index.js';
 export * from './notify/index.js';
 export * from './openai/server.js';
+export * from './stack/index.js';
+// The speech harness the failover tests and bench share (FRAME_MS and RATE stay internal:
+// twilio-caller already exports a FRAME_MS).
+export {
+  buildCall,
+  callAudio,
+  feedCall,
+  startSpeechBed,
+  strikesAtOpen,
+  words,
+  FAILOVER_LEADERS,
+  FAILURE_KINDS,
+  type CallAudio,
+  type FailoverLeader,
+  type FailureKind,
+  type FeedOptions,
+  type SpeechBed,
+} from './testing/speech-harness.js';

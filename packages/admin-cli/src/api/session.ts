@@ -2,6 +2,7 @@
 // failures, plain tables and `--json` output.
 import { InvalidArgumentError, type Command } from 'commander';
 import { ApiClientError, ControlApiClient } from '@voice-agent/control-api';
+import { printJson } from '../output.js';
 
 /** The control API client configured by `VOICE_API_URL` and `VOICE_API_TOKEN`. */
 export function apiClient(env: NodeJS.ProcessEnv = process.env): ControlApiClient {
@@ -41,10 +42,8 @@ export function println(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** Writes a value as indented JSON. */
-export function printJson(value: unknown): void {
-  println(JSON.stringify(value, null, 2));
-}
+/** Writes a value as indented JSON (the same output the audio commands give). */
+export { printJson };
 
 /** Writes rows as a table with padded columns (`-` for empty cells). */
 export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
@@ -61,6 +60,26 @@ export function printTable(rows: Array<Record<string, unknown>>, columns: string
 
   println(line(columns.map((column) => column.toUpperCase())));
   for (const row of rows) println(line(columns.map((column) => cell(row[column]))));
+}
+
+/** One page of a listing, as the control API returns it. */
+export interface ListPage<T> {
+  /** The page's rows. */
+  items: T[];
+  /** Where the next page starts, or null on the last page. */
+  next_cursor: string | null;
+}
+
+/** Writes a listing page: JSON with `--json`, else a table and how to ask for the next page. */
+export function printPage<T extends Record<string, unknown>>(
+  page: ListPage<T>,
+  columns: string[],
+  json: boolean | undefined,
+): void {
+  if (json) return printJson(page);
+
+  printTable(page.items, columns);
+  if (page.next_cursor) println(`more: --cursor ${page.next_cursor}`);
 }
 
 /** Reads standard input to the end (for `--password-stdin`), without the final newline. */

@@ -1,7 +1,15 @@
 // `voice-admin calls`: list, get (with the conversation), place, hand off, through the API.
 import type { Command } from 'commander';
 import { ControlApiClient } from '@voice-agent/control-api';
-import { apiClient, positiveInt, printJson, printTable, println, withApi } from '../api/session.js';
+import {
+  apiClient,
+  positiveInt,
+  printJson,
+  printPage,
+  println,
+  withApi,
+  type ListPage,
+} from '../api/session.js';
 
 type Call = Record<string, unknown> & { id: string; status: string };
 
@@ -67,14 +75,8 @@ export function register(program: Command): void {
           limit: options.limit,
           cursor: options.cursor,
         });
-        const page = await apiClient().call<{ items: Call[]; next_cursor: string | null }>(
-          'GET',
-          `/api/v1/calls${query}`,
-        );
-        if (options.json) return printJson(page);
-
-        printTable(page.items, CALL_COLUMNS);
-        if (page.next_cursor) println(`more: --cursor ${page.next_cursor}`);
+        const page = await apiClient().call<ListPage<Call>>('GET', `/api/v1/calls${query}`);
+        printPage(page, CALL_COLUMNS, options.json);
       }),
     );
 

@@ -2,7 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ControlApiClient } from '@voice-agent/control-api';
-import { apiClient, positiveInt, printJson, printTable, println, withApi } from '../api/session.js';
+import {
+  apiClient,
+  positiveInt,
+  printJson,
+  printPage,
+  println,
+  withApi,
+  type ListPage,
+} from '../api/session.js';
 
 type Lead = Record<string, unknown> & { id: string; name: string; phone: string };
 
@@ -97,14 +105,8 @@ export function register(program: Command): void {
           limit: options.limit,
           cursor: options.cursor,
         });
-        const page = await apiClient().call<{ items: Lead[]; next_cursor: string | null }>(
-          'GET',
-          `/api/v1/leads${query}`,
-        );
-        if (options.json) return printJson(page);
-
-        printTable(page.items, LEAD_COLUMNS);
-        if (page.next_cursor) println(`more: --cursor ${page.next_cursor}`);
+        const page = await apiClient().call<ListPage<Lead>>('GET', `/api/v1/leads${query}`);
+        printPage(page, LEAD_COLUMNS, options.json);
       }),
     );
 

@@ -2,22 +2,9 @@
 // the call record, and Twilio's Calls API.
 import { ApiError, notFound } from '../errors.js';
 import { TwilioError } from '../twilio/rest-client.js';
-import { callStatusRank, type CallRecord, type CallStatus } from '../store/types.js';
+import { callStatusRank, isCallStatus, type CallRecord, type CallStatus } from '../store/types.js';
 import { formatMinute, insideCallingWindow } from './window.js';
 import type { AppContext } from '../context.js';
-
-/** Twilio statuses we store as they are; anything else is kept as `queued`. */
-const KNOWN_STATUSES = new Set([
-  'queued',
-  'initiated',
-  'ringing',
-  'in-progress',
-  'completed',
-  'busy',
-  'no-answer',
-  'failed',
-  'canceled',
-]);
 
 /** URLs Twilio calls back for one call. */
 export function callUrls(ctx: AppContext, callId: string) {
@@ -88,9 +75,8 @@ export async function placeOutboundCall(
       url: urls.twimlUrl,
       statusCallback: urls.statusCallback,
     });
-    const status = (
-      KNOWN_STATUSES.has(twilioCall.status) ? twilioCall.status : 'queued'
-    ) as CallStatus;
+    // Twilio statuses we store as they are; anything else is kept as `queued`.
+    const status: CallStatus = isCallStatus(twilioCall.status) ? twilioCall.status : 'queued';
     const updated = await ctx.store.updateCall(call.id, { twilio_sid: twilioCall.sid, status });
     log.info({ callSid: twilioCall.sid }, 'outbound call placed');
 

@@ -5,7 +5,7 @@ import { audit } from '../audit.js';
 import { startHandoff } from '../calls/handoff.js';
 import { placeOutboundCall } from '../calls/place.js';
 import { notFound } from '../errors.js';
-import type { CallQuery } from '../store/types.js';
+import { CALL_STATUSES, type CallQuery } from '../store/types.js';
 import {
   bearerSecurity,
   callSchema,
@@ -15,18 +15,6 @@ import {
   pageSchema,
 } from './schemas.js';
 import type { AppContext } from '../context.js';
-
-const CALL_STATUSES = [
-  'queued',
-  'initiated',
-  'ringing',
-  'in-progress',
-  'completed',
-  'busy',
-  'no-answer',
-  'failed',
-  'canceled',
-];
 
 /** Body of a hand-off request. */
 export const handoffBody = {

@@ -9,28 +9,17 @@ import { sayAndHangupTwiml, streamTwiml } from '../twilio/twiml.js';
 import {
   TERMINAL_CALL_STATUSES,
   callStatusRank,
+  isCallStatus,
   type CallRecord,
   type CallStatus,
 } from '../store/types.js';
 import type { AppContext } from '../context.js';
 
-const TWILIO_STATUSES = new Set([
-  'queued',
-  'initiated',
-  'ringing',
-  'in-progress',
-  'completed',
-  'busy',
-  'no-answer',
-  'failed',
-  'canceled',
-]);
-
 /** Statuses Twilio sends that we map: `answered` is the event name of `in-progress`. */
 function statusOf(raw: string | undefined): CallStatus | undefined {
   if (raw === 'answered') return 'in-progress';
 
-  return raw && TWILIO_STATUSES.has(raw) ? (raw as CallStatus) : undefined;
+  return raw && isCallStatus(raw) ? raw : undefined;
 }
 
 const single = (value: unknown): string | undefined =>

@@ -3,7 +3,7 @@
 import { newId } from './ids.js';
 import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
 import { decodeCursor, toPage } from './cursor.js';
-import { leadDefaults } from './sqlite.js';
+import { callDefaults, leadDefaults, now } from './records.js';
 import {
   DEFAULT_MAINTENANCE_MESSAGE,
   StoreConflict,
@@ -68,8 +68,6 @@ export const INDEXES: Record<
   notifications: [{ key: { created_at: -1, _id: -1 } }],
   audit_log: [{ key: { at: -1, _id: -1 } }],
 };
-
-const now = () => new Date().toISOString();
 
 /** Our records keep `id`; MongoDB documents keep it as `_id`. */
 function fromDoc<T>(doc: Document | null): T | null {
@@ -267,21 +265,7 @@ export class MongoStore implements Store {
   }
 
   async createCall(call: Parameters<Store['createCall']>[0]): Promise<CallRecord> {
-    const at = now();
-    const record: CallRecord = {
-      id: newId(),
-      started_at: null,
-      ended_at: null,
-      duration_s: null,
-      outcome: null,
-      facts: {},
-      latency_summary: null,
-      error: null,
-      created_at: at,
-      updated_at: at,
-      ...call,
-      twilio_sid: call.twilio_sid ?? null,
-    };
+    const record = callDefaults(call, now());
     const doc = toDoc(record);
     // Absent until known, so the partial unique index on twilio_sid skips it.
     if (record.twilio_sid === null) delete doc['twilio_sid'];

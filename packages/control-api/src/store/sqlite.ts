@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeCursor, toPage } from './cursor.js';
+import { callDefaults, leadDefaults, now } from './records.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import {
   DEFAULT_MAINTENANCE_MESSAGE,
@@ -34,29 +35,8 @@ import {
 type Row = Record<string, unknown>;
 type Db = Database.Database;
 
-const now = () => new Date().toISOString();
-
 const parseJson = (value: unknown) =>
   typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : null;
-
-/** Fills in a new lead's defaults. */
-export function leadDefaults(lead: NewLead, at: string): LeadRecord {
-  return {
-    id: newId(),
-    name: lead.name,
-    phone: lead.phone,
-    language: lead.language ?? 'en-IN',
-    loan_type: lead.loan_type ?? null,
-    status: lead.status ?? 'new',
-    do_not_call: lead.do_not_call ?? false,
-    consent: lead.consent ?? false,
-    time_zone: lead.time_zone ?? null,
-    notes: lead.notes ?? null,
-    source: lead.source ?? 'api',
-    created_at: at,
-    updated_at: at,
-  };
-}
 
 function toLead(row: Row): LeadRecord {
   return {
@@ -300,22 +280,7 @@ export class SqliteStore implements Store {
   }
 
   async createCall(call: Parameters<Store['createCall']>[0]): Promise<CallRecord> {
-    const at = now();
-    const record: CallRecord = {
-      id: newId(),
-      twilio_sid: null,
-      started_at: null,
-      ended_at: null,
-      duration_s: null,
-      outcome: null,
-      facts: {},
-      latency_summary: null,
-      error: null,
-      created_at: at,
-      updated_at: at,
-      ...call,
-    };
-    record.twilio_sid = call.twilio_sid ?? null;
+    const record = callDefaults(call, now());
     record.started_at = call.started_at ?? null;
     this.db
       .prepare(

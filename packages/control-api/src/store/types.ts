@@ -60,16 +60,27 @@ export type NewLead = Pick<LeadRecord, 'name' | 'phone'> &
 export type LeadPatch = Partial<Omit<LeadRecord, 'id' | 'created_at' | 'updated_at'>>;
 
 /** Twilio's call statuses, plus `queued` before Twilio answered. */
-export type CallStatus =
-  | 'queued'
-  | 'initiated'
-  | 'ringing'
-  | 'in-progress'
-  | 'completed'
-  | 'busy'
-  | 'no-answer'
-  | 'failed'
-  | 'canceled';
+export const CALL_STATUSES = [
+  'queued',
+  'initiated',
+  'ringing',
+  'in-progress',
+  'completed',
+  'busy',
+  'no-answer',
+  'failed',
+  'canceled',
+] as const;
+
+/** One of `CALL_STATUSES`. */
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+const CALL_STATUS_SET: ReadonlySet<string> = new Set(CALL_STATUSES);
+
+/** True when `value` is one of Twilio's call statuses we store. */
+export function isCallStatus(value: string): value is CallStatus {
+  return CALL_STATUS_SET.has(value);
+}
 
 /** Statuses after which a call never changes status again. */
 export const TERMINAL_CALL_STATUSES: ReadonlySet<CallStatus> = new Set([
@@ -160,6 +171,7 @@ export interface TurnRecord {
   payload: Record<string, unknown>;
 }
 
+// Mirror: packages/media-core/src/control/events.ts is the sending side of this wire contract.
 /** Event types the media core sends. */
 export const CALL_EVENT_TYPES = [
   'turn',

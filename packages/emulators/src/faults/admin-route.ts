@@ -4,7 +4,7 @@
 //   GET    /__admin/stats   → 200 { requests, streams, audioBytes, faultsApplied }
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen, readBody, sendJson } from '../http/plumbing.js';
 import type { FaultPlan } from './fault-plan.js';
 import { FaultSpecError } from './fault-spec.js';
 import type { EmulatorStats } from './stats.js';
@@ -44,7 +44,11 @@ async function injectFromBody(
   faults: FaultPlan,
 ): Promise<void> {
   try {
-    const body = await readBody(req, maxAdminBodyBytes);
+    const body = await readBody(
+      req,
+      maxAdminBodyBytes,
+      (maxBytes) => new FaultSpecError(`body: larger than ${maxBytes} bytes`),
+    );
     faults.inject(JSON.parse(body.toString('utf8')) as never);
     res.writeHead(204).end();
   } catch (error) {
@@ -52,29 +56,6 @@ async function injectFromBody(
     const status = error instanceof FaultSpecError || message ? 400 : 500;
     sendJson(res, status, { error: { message: message ?? (error as Error).message } });
   }
-}
-
-/** Reads a request body, failing past maxBytes. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    total += (chunk as Buffer).length;
-    if (total > maxBytes) throw new FaultSpecError(`body: larger than ${maxBytes} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-
-  return Buffer.concat(chunks);
-}
-
-/** Writes a JSON answer. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }
 
 /** A small HTTP server that serves only the admin route (for the gRPC emulators). */
@@ -95,22 +76,11 @@ export async function startAdminServer(
   const server = createServer((req, res) => {
     if (!handleAdminRequest(req, res, faults, stats)) sendJson(res, 404, { error: 'not found' });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  const boundPort = await listen(server, port, host);
 
-  const address = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
-
   return {
-    url: `http://${host}:${address.port}`,
-    close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      return closing;
-    },
+    url: `http://${host}:${boundPort}`,
+    close: () => (closing ??= closeServer(server)),
   };
 }

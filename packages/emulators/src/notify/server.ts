@@ -1,9 +1,9 @@
 // The notification emulator: Gupshup-style `POST /wa/api/v1/msg` and `POST /sm/api/v1/msg`.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
+import { closeServer, listen, readBody, sendJson } from '../http/plumbing.js';
 
 import { FaultQueue } from './faults.js';
 import { acceptMessage, NotifyRequestError } from './messages.js';
@@ -55,11 +55,7 @@ export async function startNotifyEmulator(options: NotifyEmulatorOptions): Promi
         send(response, 500, { status: 'error', message: 'Internal Server Error' });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, '127.0.0.1');
 
   let closed: Promise<void> | undefined;
   return {
@@ -68,11 +64,10 @@ export async function startNotifyEmulator(options: NotifyEmulatorOptions): Promi
     inject: (fault) => state.faults.add(fault),
     clearFaults: () => state.faults.clear(),
     close: () => {
-      closed ??= new Promise<void>((resolve) => {
+      if (!closed) {
         closing.abort();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        closed = closeServer(server);
+      }
 
       return closed;
     },
@@ -101,7 +96,7 @@ async function handle(
   }
 
   try {
-    const form = new URLSearchParams(await readBody(request));
+    const form = new URLSearchParams(await readText(request));
     const message = acceptMessage(channel, form, state.templates);
     state.messages.push(message);
     state.log.info({ messageId: message.messageId, channel }, 'message submitted');
@@ -136,7 +131,7 @@ async function handleAdmin(
     return send(response, 405, { status: 'error', message: 'Method Not Allowed' });
 
   try {
-    const body = JSON.parse(await readBody(request)) as NotifyFault | NotifyFault[];
+    const body = JSON.parse(await readText(request)) as NotifyFault | NotifyFault[];
     for (const fault of Array.isArray(body) ? body : [body]) state.faults.add(fault);
     send(response, 204, undefined);
   } catch (error) {
@@ -164,17 +159,11 @@ function validKey(expected: string, received: string | string[] | undefined): bo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let sizeBytes = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    sizeBytes += chunk.length;
-    if (sizeBytes > MAX_BODY_BYTES)
-      throw new NotifyRequestError(`body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
+/** Reads a body of at most `MAX_BODY_BYTES` as UTF-8 text. */
+async function readText(request: IncomingMessage): Promise<string> {
+  const tooLarge = (maxBytes: number) => new NotifyRequestError(`body over ${maxBytes} bytes`);
 
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readBody(request, MAX_BODY_BYTES, tooLarge)).toString('utf8');
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
@@ -183,10 +172,5 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 
     return;
   }
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
+  sendJson(response, status, body);
 }

@@ -1,35 +1,15 @@
 // Resolves a spoken call-back time ("tomorrow at 5 pm", "कल शाम पांच बजे") against the call's
 // `now` into an ISO 8601 time in the same offset, as a model would from its prompt.
+import { parseSpokenAmount } from '@voice-agent/media-core/dialogue';
 
-const englishHours: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-};
+/** A clock hour said as a word ("five", "पांच"), read with the product's number parser. */
+function hourWord(word: string): number | undefined {
+  const value = parseSpokenAmount(word);
 
-const hindiHours: Record<string, number> = {
-  एक: 1,
-  दो: 2,
-  तीन: 3,
-  चार: 4,
-  पांच: 5,
-  छह: 6,
-  सात: 7,
-  आठ: 8,
-  नौ: 9,
-  दस: 10,
-  ग्यारह: 11,
-  बारह: 12,
-};
+  return value !== undefined && Number.isInteger(value) && value >= 1 && value <= 12
+    ? value
+    : undefined;
+}
 
 /** Hour of the day when none is said. */
 const defaultHour = 11;
@@ -64,12 +44,12 @@ function dayOffset(text: string): number {
 function spokenHour(text: string): number | undefined {
   const english = /\b(\d{1,2}|[a-z]+)(?::\d{2})?\s*(am|pm|a\.m\.|p\.m\.|o'?clock)/i.exec(text);
   if (english) {
-    const hour = Number(english[1]) || englishHours[(english[1] ?? '').toLowerCase()];
+    const hour = Number(english[1]) || hourWord(english[1] ?? '');
     if (hour) return /p/i.test(english[2] ?? '') && hour < 12 ? hour + 12 : hour;
   }
 
   const hindi = /(\S+)\s+बजे/.exec(text);
-  const hindiHour = hindi ? Number(hindi[1]) || hindiHours[hindi[1] ?? ''] : undefined;
+  const hindiHour = hindi ? Number(hindi[1]) || hourWord(hindi[1] ?? '') : undefined;
   if (!hindiHour) return undefined;
 
   // शाम (evening) and रात (night) are afternoon hours; दोपहर (noon) from 1 to 5.

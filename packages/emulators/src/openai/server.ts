@@ -3,10 +3,10 @@
 // Its answers come from a deterministic rule-based loan agent (loan-agent.ts).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
-import { handleAdminRequest, readBody, sendJson } from '../faults/admin-route.js';
+import { handleAdminRequest } from '../faults/admin-route.js';
+import { closeServer, listen, readBody, sendJson } from '../http/plumbing.js';
 import { FaultPlan, type AppliedFault } from '../faults/fault-plan.js';
 import type { EmulatorFaults } from '../faults/fault-spec.js';
 import { httpStatusFor } from '../faults/status-map.js';
@@ -78,6 +78,9 @@ class BadRequest extends Error {}
 
 const maxBodyBytes = 4 * 1024 * 1024;
 
+/** What a body over `maxBodyBytes` fails with (an internal error, as OpenAI's gateway gives). */
+const bodyTooLarge = (maxBytes: number) => new Error(`body: larger than ${maxBytes} bytes`);
+
 /** Starts the OpenAI emulator. */
 export async function startOpenAiEmulator(
   options: OpenAiEmulatorOptions = {},
@@ -96,12 +99,7 @@ export async function startOpenAiEmulator(
   });
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-
-  const adminUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const adminUrl = `http://${host}:${await listen(server, options.port ?? 0, host)}`;
   (options.logger ?? pino({ level: 'silent' })).info({ adminUrl }, 'openai emulator started');
 
   let closing: Promise<void> | undefined;
@@ -111,11 +109,7 @@ export async function startOpenAiEmulator(
     faults: context.faults,
     requests: context.requests,
     stats: context.stats,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      })),
+    close: () => (closing ??= closeServer(server)),
   };
 }
 
@@ -143,7 +137,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: Context
   if (!(await passFault(fault, req, res))) return;
 
   try {
-    const body = parseBody(await readBody(req, maxBodyBytes));
+    const body = parseBody(await readBody(req, maxBodyBytes, bodyTooLarge));
     context.requests.push({ body, receivedAt: arrivedAt });
     await answer(body, res, context, stallTime(fault, arrivedAt));
   } catch (error) {

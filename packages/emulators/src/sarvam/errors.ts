@@ -1,6 +1,6 @@
 // Sarvam's error body: `{ error: { message, code, request_id } }`, with a code per status.
 import type { ServerResponse } from 'node:http';
-import { sendJson } from '../faults/admin-route.js';
+import { sendJson } from '../http/plumbing.js';
 
 /** A request Sarvam would refuse: the status, and a message naming the field. */
 export class SarvamRequestError extends Error {

@@ -2,10 +2,10 @@
 // behind the `api-subscription-key` header, plus the admin route for fault injection.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
-import { handleAdminRequest, readBody, sendJson } from '../faults/admin-route.js';
+import { handleAdminRequest } from '../faults/admin-route.js';
+import { closeServer, listen, readBody, sendJson } from '../http/plumbing.js';
 import { FaultPlan, type AppliedFault } from '../faults/fault-plan.js';
 import type { EmulatorFaults } from '../faults/fault-spec.js';
 import { httpStatusFor } from '../faults/status-map.js';
@@ -52,6 +52,9 @@ export interface SarvamEmulator {
 /** Largest request body accepted, in bytes (30 s of 48 kHz PCM16 stereo fits). */
 const maxBodyBytes = 8 * 1024 * 1024;
 
+/** What a body over `maxBodyBytes` fails with (answered as an internal error). */
+const bodyTooLarge = (maxBytes: number) => new Error(`body: larger than ${maxBytes} bytes`);
+
 interface Context {
   matcher: SpeechMatcher;
   faults: FaultPlan;
@@ -77,12 +80,7 @@ export async function startSarvamEmulator(
   });
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-
-  const baseUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const baseUrl = `http://${host}:${await listen(server, options.port ?? 0, host)}`;
   (options.logger ?? pino({ level: 'silent' })).info({ baseUrl }, 'sarvam emulator started');
 
   let closing: Promise<void> | undefined;
@@ -91,11 +89,7 @@ export async function startSarvamEmulator(
     faults: context.faults,
     adminUrl: baseUrl,
     stats: context.stats,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      })),
+    close: () => (closing ??= closeServer(server)),
   };
 }
 
@@ -111,7 +105,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: Context
   if (!(await passFault(fault, req, res, context, requestId))) return;
 
   try {
-    const body = await readBody(req, maxBodyBytes);
+    const body = await readBody(req, maxBodyBytes, bodyTooLarge);
     const answer =
       route === 'POST /speech-to-text'
         ? await recognizeUpload(req, body, context)

@@ -5,6 +5,7 @@ import type { SpeechMatcher } from '../speech-match/matcher.js';
 import { UtteranceTracker } from '../speech-match/utterance-tracker.js';
 import { decodeWav, WavError } from '../speech-match/wav.js';
 import { SarvamRequestError } from './errors.js';
+import { sarvamLanguages } from './languages.js';
 
 /** Fact enforced: the REST endpoint takes at most 30 s of audio a request. */
 export const maxAudioS = 30;
@@ -21,20 +22,7 @@ export const sttModels = [
 ];
 
 /** Language codes the REST endpoint accepts (`unknown` asks for detection). */
-export const sttLanguages = [
-  'hi-IN',
-  'bn-IN',
-  'kn-IN',
-  'ml-IN',
-  'mr-IN',
-  'od-IN',
-  'pa-IN',
-  'ta-IN',
-  'te-IN',
-  'en-IN',
-  'gu-IN',
-  'unknown',
-];
+export const sttLanguages = [...sarvamLanguages, 'unknown'];
 
 /** The fields of the form the emulator reads. */
 export interface SttForm {

@@ -3,24 +3,12 @@
 import { synthesizeSpeechSignal } from '../google-tts/speech-signal.js';
 import { encodeWav } from '../speech-match/wav.js';
 import { SarvamRequestError } from './errors.js';
+import { sarvamLanguages } from './languages.js';
 
 /** Default output rate per model, in Hz (bulbul:v2 22050, bulbul:v3 24000). */
 export const defaultRateHz: Record<string, number> = { 'bulbul:v2': 22050, 'bulbul:v3': 24000 };
 
 const rates = [8000, 16000, 22050, 24000];
-const languages = [
-  'hi-IN',
-  'bn-IN',
-  'kn-IN',
-  'ml-IN',
-  'mr-IN',
-  'od-IN',
-  'pa-IN',
-  'ta-IN',
-  'te-IN',
-  'en-IN',
-  'gu-IN',
-];
 const maxTextChars = 2500;
 
 /** Checks the JSON body and synthesizes one WAV per input; throws SarvamRequestError. */
@@ -35,8 +23,8 @@ export function textToSpeech(body: unknown): { audios: string[] } {
   if (!(model in defaultRateHz)) throw unprocessable('model: must be bulbul:v2 or bulbul:v3');
 
   const language = input.target_language_code;
-  if (typeof language !== 'string' || !languages.includes(language)) {
-    throw unprocessable(`target_language_code: must be one of ${languages.join(', ')}`);
+  if (typeof language !== 'string' || !sarvamLanguages.includes(language)) {
+    throw unprocessable(`target_language_code: must be one of ${sarvamLanguages.join(', ')}`);
   }
 
   const speaker = optionalString(input, 'speaker');

@@ -1,7 +1,6 @@
 // The Twilio REST emulator: the Calls API of https://api.twilio.com/2010-04-01 on node:http.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 
 import type { CallRecord } from './call-record.js';
@@ -9,6 +8,7 @@ import { callResource } from './call-record.js';
 import { runCall, type RunnerContext } from './call-runner.js';
 import { createCallRecord, updateCallRecord } from './calls-api.js';
 import { authenticateError, notFoundError, TwilioRestError } from './errors.js';
+import { closeServer, listen } from '../http/plumbing.js';
 import { readBody, sendJson } from './http.js';
 import type { EmulatedCall, TwilioRestEmulator, TwilioRestEmulatorOptions } from './types.js';
 
@@ -37,11 +37,7 @@ export async function startTwilioRestEmulator(
       if (!response.headersSent) sendJson(response, failure.status, failure.toBody());
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, '127.0.0.1');
 
   let closed: Promise<void> | undefined;
   return {
@@ -141,7 +137,5 @@ async function closeEmulator(
   calls: CallRecord[],
 ): Promise<void> {
   closing.abort();
-  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
-  await Promise.all([stopped, ...calls.map((call) => call.done)]);
+  await Promise.all([closeServer(server), ...calls.map((call) => call.done)]);
 }

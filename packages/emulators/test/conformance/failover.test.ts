@@ -3,7 +3,6 @@
 // breaker brings it back after a good probe.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FaultSpec } from '../../src/faults/fault-spec.js';
 import {
   BreakerRegistry,
   FailoverRecognizer,
@@ -16,11 +15,16 @@ import {
 import {
   callAudio,
   collectFinals,
+  FAILOVER_LEADERS,
+  FAILURE_KINDS,
   feedCall,
   startSpeechBed,
+  strikesAtOpen,
   textOf,
   utterancePcm,
   waitFor,
+  type FailoverLeader,
+  type FailureKind,
   type SpeechBed,
 } from './harness.js';
 
@@ -34,13 +38,6 @@ after(async () => {
   await bed.close();
 });
 
-/** One failure kind, as each emulator is told to produce it. */
-interface Kind {
-  reason: string;
-  google: FaultSpec;
-  sarvam: FaultSpec;
-}
-
 const LEAD_MS = 400;
 const PAUSE_MS = 1200;
 const STALL_MS = 800;
@@ -51,42 +48,6 @@ async function faultAtMs(first: string): Promise<number> {
 
   return LEAD_MS + firstMs + PAUSE_MS + 700;
 }
-
-const kinds: Kind[] = [
-  { reason: 'connection', google: { kind: 'drop' }, sarvam: { kind: 'drop', ms: 0 } },
-  {
-    reason: 'server',
-    google: { kind: 'fail', code: 'UNAVAILABLE' },
-    sarvam: { kind: 'fail', code: 503 },
-  },
-  {
-    reason: 'timeout',
-    google: { kind: 'fail', code: 'DEADLINE_EXCEEDED' },
-    sarvam: { kind: 'fail', code: 504 },
-  },
-  {
-    reason: 'quota',
-    google: { kind: 'fail', code: 'RESOURCE_EXHAUSTED' },
-    sarvam: { kind: 'fail', code: 429 },
-  },
-  { reason: 'auth', google: { kind: 'auth', count: 1 }, sarvam: { kind: 'auth', count: 1 } },
-  { reason: 'stall', google: { kind: 'stall' }, sarvam: { kind: 'stall' } },
-];
-
-const leaders = [
-  {
-    leader: 'google',
-    providers: ['google', 'sarvam'],
-    lang: 'en-IN',
-    ids: ['en-IN.greeting', 'en-IN.employment'],
-  },
-  {
-    leader: 'sarvam',
-    providers: ['sarvam', 'google'],
-    lang: 'hi-IN',
-    ids: ['hi-IN.greeting', 'hi-IN.income'],
-  },
-];
 
 interface Run {
   finals: FinalTranscript[];
@@ -100,7 +61,7 @@ interface Run {
  * 'fail' or 'auth' only strikes as a stream opens, so there it strikes as the first utterance
  * starts, the call's stream opening on its first word).
  */
-async function runCall(setup: (typeof leaders)[number], kind: Kind): Promise<Run> {
+async function runCall(setup: FailoverLeader, kind: FailureKind): Promise<Run> {
   bed.clearFaults();
   const breakers = new BreakerRegistry({ probeIntervalMs: 60_000 });
   const rec = new FailoverRecognizer({
@@ -116,8 +77,7 @@ async function runCall(setup: (typeof leaders)[number], kind: Kind): Promise<Run
   rec.on('failover', (e) => failovers.push(e));
 
   const strikeMs = await faultAtMs(setup.ids[0] as string);
-  const googleAtOpen =
-    setup.leader === 'google' && kind.google.kind !== 'drop' && kind.google.kind !== 'stall';
+  const googleAtOpen = setup.leader === 'google' && strikesAtOpen(kind.google);
   let failedAtMs: number | undefined;
   if (setup.leader === 'google') {
     bed.google.faults.inject(googleAtOpen ? kind.google : { ...kind.google, ms: strikeMs });
@@ -142,9 +102,9 @@ async function runCall(setup: (typeof leaders)[number], kind: Kind): Promise<Run
   return { finals, failovers, failedAtMs };
 }
 
-for (const setup of leaders) {
+for (const setup of FAILOVER_LEADERS) {
   describe(`failover from ${setup.leader} (${setup.lang})`, () => {
-    for (const kind of kinds) {
+    for (const kind of FAILURE_KINDS) {
       test(`${kind.reason}: each utterance's exact transcript, once`, async () => {
         const run = await runCall(setup, kind);
         const expected = await Promise.all(setup.ids.map(textOf));

@@ -19,14 +19,19 @@ interface Token {
   text: string;
 }
 
-/** Keywords that look like identifiers but never name a metric. */
-const KEYWORDS = new Set([
+/** Keywords followed by a parenthesised list of label names. */
+const LABEL_LIST_KEYWORDS = new Set([
   'by',
   'without',
   'on',
   'ignoring',
   'group_left',
   'group_right',
+]);
+
+/** Keywords that look like identifiers but never name a metric. */
+const KEYWORDS = new Set([
+  ...LABEL_LIST_KEYWORDS,
   'bool',
   'and',
   'or',
@@ -52,16 +57,6 @@ const AGGREGATIONS = new Set([
   'quantile',
   'limitk',
   'limit_ratio',
-]);
-
-/** Keywords followed by a parenthesised list of label names. */
-const LABEL_LIST_KEYWORDS = new Set([
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
 ]);
 
 const IDENTIFIER = /^[A-Za-z_:][A-Za-z0-9_:]*/;

@@ -49,26 +49,32 @@ describe('voice-emulators bin', () => {
         EMULATOR_GOOGLE_SPEECH_PORT: '0',
         EMULATOR_GOOGLE_TTS_PORT: '0',
         EMULATOR_SARVAM_PORT: '0',
+        EMULATOR_OPENAI_PORT: '0',
         LOG_LEVEL: 'silent',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    const exited = once(child, 'exit');
 
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    while (output.split('\n').length < 4) await once(child.stdout, 'data');
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      // One line per emulator; the bin prints them once every emulator listens.
+      while (output.split('\n').length < 5) await once(child.stdout, 'data');
 
-    const lines = output.trim().split('\n');
-    assert.deepEqual(
-      lines.map((line) => line.split(/\s+/)[0]),
-      ['google-speech', 'google-tts', 'sarvam'],
-    );
-    const sarvamUrl = /url=(\S+)/.exec(lines[2] ?? '')?.[1];
-    const stats = await fetch(`${sarvamUrl}/__admin/stats`);
-    assert.equal(stats.status, 200);
+      const lines = output.trim().split('\n');
+      assert.deepEqual(
+        lines.map((line) => line.split(/\s+/)[0]),
+        ['google-speech', 'google-tts', 'sarvam', 'openai'],
+      );
+      const sarvamUrl = /url=(\S+)/.exec(lines[2] ?? '')?.[1];
+      const stats = await fetch(`${sarvamUrl}/__admin/stats`);
+      assert.equal(stats.status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
 
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
+    const [code] = await exited;
     assert.equal(code, 0);
   });
 });

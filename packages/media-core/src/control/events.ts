@@ -1,5 +1,6 @@
 // What crosses from the media core to the control API: call events and the call's context.
 
+// Mirror: packages/control-api/src/store/types.ts is the receiving side of this wire contract.
 /** Event types the control API stores (its internal events route refuses any other). */
 export const CALL_EVENT_TYPES = [
   'turn',

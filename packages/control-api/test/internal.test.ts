@@ -159,6 +159,7 @@ describe('internal API', () => {
       detail.turns.map((item: { text: string }) => item.text),
       ['mujhe loan chahiye', 'salary pachas hazaar'],
     );
+    assert.equal(detail.turns[1].payload.confidence, 0.91, 'the turn as sent is kept');
     assert.deepEqual(detail.facts, { monthly_income: 50000 });
     assert.deepEqual(detail.latency_summary, { p50_ms: 640, p95_ms: 910 });
     assert.equal(detail.outcome.summary, 'call back tomorrow');

@@ -38,6 +38,8 @@ const callDetailSchema = {
           text: { type: 'string' },
           confidence: { type: ['number', 'null'] },
           at: { type: 'string' },
+          // The turn as the media core sent it: provider, latency, whether it was interrupted.
+          payload: { type: 'object', additionalProperties: true },
         },
       },
     },

@@ -2,7 +2,12 @@
 // A benchmark is an async function returning tables, notes and data; registering one is one
 // line in BENCHMARKS.
 
+import { runBargeInBench } from './barge-in/index.js';
 import { runDspBench } from './dsp/index.js';
+import { runFailoverBench } from './failover/index.js';
+import { runTurnBench } from './turn/index.js';
+import { runLoadBench } from './load/index.js';
+import { runSoakBench } from './soak/index.js';
 import {
   formatMachine,
   formatTable,
@@ -14,6 +19,11 @@ import {
 /** Every benchmark by the name `npm run bench -- NAME` takes. */
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   dsp: runDspBench,
+  failover: runFailoverBench,
+  turn: runTurnBench,
+  'barge-in': runBargeInBench,
+  load: runLoadBench,
+  soak: runSoakBench,
 };
 
 async function runOne(name: string, run: () => Promise<BenchResult>): Promise<void> {

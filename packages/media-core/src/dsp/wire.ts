@@ -3,7 +3,7 @@
 // transferred back. Why not objects: structured-cloning a state object graph per call per tick
 // cost as much as the DSP itself (--cpu-prof at 200 calls: ~7 µs per call-tick on the event
 // loop, ~10 µs in the worker), while a transfer costs the same for 1 call or 500.
-import { StreamingResampler } from '../audio/index.js';
+import { NOISE_FLOOR_WINDOWS, StreamingResampler, type NoiseFloorState } from '../audio/index.js';
 import { FVAD_STATE_BYTES, VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE } from './webrtc-vad.js';
 
 /** Output rate of the pipeline: what speech recognition takes. */
@@ -25,7 +25,15 @@ const enum Head {
   onsetMs = 2,
   silenceMs = 3,
   carrySamples = 4,
-  length = 5,
+  noiseWindowMinDb = 5,
+  noiseWindowMs = 6,
+  noisePastMinsDb = 7,
+  length = 11,
+}
+
+// The record holds one slot per noise floor sub-window; a change there must change Head.
+if (Head.length - Head.noisePastMinsDb !== NOISE_FLOOR_WINDOWS) {
+  throw new Error('wire.ts Head has no room for every noise floor sub-window');
 }
 
 /** Bits of Head.flags. */
@@ -51,7 +59,7 @@ export const STATE_BYTES = CARRY_OFFSET + align8(MAX_CARRY_SAMPLES * 2);
 
 /** Typed views on one state record inside a larger buffer; no copy. */
 export interface StateView {
-  /** Head numbers: flags, resampler phase, gate onset and silence ms, carry length. */
+  /** Head numbers: flags, resampler phase, gate onset and silence ms, carry length, noise floor. */
   head: Float64Array;
   /** The resampler's history. */
   history: Float32Array;
@@ -87,6 +95,8 @@ export interface StateHead {
   silenceMs: number;
   /** Valid samples in `carry`. */
   carrySamples: number;
+  /** Speech gate noise floor tracker. */
+  noise: NoiseFloorState;
 }
 
 /** Reads the head numbers of a state record. */
@@ -101,6 +111,11 @@ export function readHead(head: Float64Array): StateHead {
     onsetMs: head[Head.onsetMs] ?? 0,
     silenceMs: head[Head.silenceMs] ?? 0,
     carrySamples: head[Head.carrySamples] ?? 0,
+    noise: {
+      windowMinDb: head[Head.noiseWindowMinDb] ?? 0,
+      windowMs: head[Head.noiseWindowMs] ?? 0,
+      pastMinsDb: Array.from(head.subarray(Head.noisePastMinsDb, Head.length)),
+    },
   };
 }
 
@@ -112,6 +127,9 @@ export function writeHead(head: Float64Array, state: Omit<StateHead, 'started'>)
   head[Head.onsetMs] = state.onsetMs;
   head[Head.silenceMs] = state.silenceMs;
   head[Head.carrySamples] = state.carrySamples;
+  head[Head.noiseWindowMinDb] = state.noise.windowMinDb;
+  head[Head.noiseWindowMs] = state.noise.windowMs;
+  head.set(state.noise.pastMinsDb, Head.noisePastMinsDb);
 }
 
 // Batch layout: Uint32 index [streamCount, then per call: μ-law byte offset, μ-law bytes],

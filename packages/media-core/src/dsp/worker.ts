@@ -6,7 +6,14 @@ import { threadId } from 'node:worker_threads';
 import { move } from 'piscina';
 
 import { decodeMuLaw, StreamingResampler } from '../audio/index.js';
-import { advanceSpeechGate, frameEnergyDb, type ResolvedVadOptions } from '../audio/vad.js';
+import {
+  advanceSpeechGate,
+  frameEnergyDb,
+  initialNoiseFloorState,
+  judgeFrame,
+  type ResolvedVadOptions,
+  type SpeechGateState,
+} from '../audio/vad.js';
 import type { DspAnswer, DspBatch } from './messages.js';
 import { VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE, WebRtcVad } from './webrtc-vad.js';
 import {
@@ -138,7 +145,12 @@ function processStream(
   const pcm = new Int16Array(answer, regionOffset, work.pcmSamples);
   const produced = resampler.processInto(samples.subarray(work.carrySamples), pcm);
 
-  const gate = { speaking: head.speaking, onsetMs: head.onsetMs, silenceMs: head.silenceMs };
+  const gate: SpeechGateState = {
+    speaking: head.speaking,
+    onsetMs: head.onsetMs,
+    silenceMs: head.silenceMs,
+    noise: head.started ? head.noise : initialNoiseFloorState(),
+  };
   const out = viewFeatures(
     answer,
     regionOffset + answerStreamBytes(work.pcmSamples, 0),
@@ -150,7 +162,7 @@ function processStream(
     const energy = frameEnergyDb(frame);
 
     // The classifier runs on every frame, quiet or not, so its noise model keeps adapting.
-    const isVoiced = vad.isVoiced(frame) && energy >= options.minEnergyDb;
+    const isVoiced = judgeFrame(gate, vad.isVoiced(frame), energy, VAD_FRAME_MS, options);
     out.energyDb[index] = energy;
     out.voiced[index] = isVoiced ? 1 : 0;
     out.speech[index] = advanceSpeechGate(gate, isVoiced, VAD_FRAME_MS, options) ? 1 : 0;
@@ -175,7 +187,7 @@ function saveState(
   stateOffset: number,
   samples: Int16Array,
   work: Work,
-  gate: { speaking: boolean; onsetMs: number; silenceMs: number },
+  gate: SpeechGateState,
 ): void {
   const next = viewState(answer, stateOffset);
   const saved = resampler.saveState();
@@ -191,5 +203,6 @@ function saveState(
     onsetMs: gate.onsetMs,
     silenceMs: gate.silenceMs,
     carrySamples: carry.length,
+    noise: gate.noise,
   });
 }

@@ -12,7 +12,7 @@ import { decodeMuLaw, StreamingResampler } from '../../src/audio/index.js';
 import { DEFAULT_VAD_OPTIONS } from '../../src/audio/vad.js';
 import { DspPool, type DspResult } from '../../src/dsp/pool.js';
 import { WebRtcVad } from '../../src/dsp/webrtc-vad.js';
-import { fixtureEntries, fixtureMuLaw, toFrames } from '../vad/fixture-audio.js';
+import { fixtureEntries, fixtureMuLaw, mixMuLaw, toFrames } from '../vad/fixture-audio.js';
 import { runVad } from '../vad/vad-run.js';
 
 const CALL_IDS = ['en-IN.greeting', 'hi-IN.amount', 'ta-IN.income', 'en-IN.employment'];
@@ -25,10 +25,22 @@ interface Received {
   frames: number;
 }
 
-function callAudio(id: string, maxFrames: number): Uint8Array[] {
+function fixtureById(id: string): Uint8Array {
   const entry = fixtureEntries().find((candidate) => candidate.id === id);
   assert.ok(entry, `fixture ${id}`);
-  return toFrames(fixtureMuLaw(entry))
+  return fixtureMuLaw(entry);
+}
+
+function callAudio(id: string, maxFrames: number): Uint8Array[] {
+  return toFrames(fixtureById(id))
+    .filter((f) => f.length === 160)
+    .slice(0, maxFrames);
+}
+
+/** A call over -45 dBFS line noise: its noise floor state must travel with its ticks. */
+function noisyCallAudio(id: string, maxFrames: number): Uint8Array[] {
+  const mixed = mixMuLaw(fixtureById(id), fixtureById('line-noise-45dbfs'));
+  return toFrames(mixed)
     .filter((f) => f.length === 160)
     .slice(0, maxFrames);
 }
@@ -115,8 +127,9 @@ describe('DspPool', () => {
     await warmUp(pool);
     const batchesBefore = await batchCountOf(registry);
 
-    const calls = CALL_IDS.map((id) => {
-      const frames = callAudio(id, 100);
+    const audio = CALL_IDS.map((id) => ({ id, frames: callAudio(id, 100) }));
+    audio.push({ id: 'noisy', frames: noisyCallAudio('hi-IN.loan-type', 100) });
+    const calls = audio.map(({ id, frames }) => {
       const { received, onResult } = receiver();
       const stream = pool.openStream(id, onResult);
       return {
@@ -145,7 +158,13 @@ describe('DspPool', () => {
     const batchCount = (await batchCountOf(registry)) - batchesBefore;
     const totalFrames = calls.reduce((sum, call) => sum + call.frames.length, 0);
     assert.ok(batchCount > 0 && batchCount < totalFrames / 2, `batched: ${batchCount} batches`);
-    t.diagnostic(`${totalFrames} frames in ${batchCount} batches; ${moved}/4 calls moved workers`);
+    const noisy = calls.find((call) => call.id === 'noisy');
+    assert.ok(noisy, 'the noisy call ran');
+    assert.ok(noisy.received.speech.includes(true), 'the noisy call has speech');
+    assert.ok(noisy.received.speech.includes(false), 'and noise without speech');
+    t.diagnostic(
+      `${totalFrames} frames in ${batchCount} batches; ${moved}/${calls.length} calls moved workers`,
+    );
   });
 
   it('replaces a crashed worker; its calls lose one batch, the others lose nothing', async (t) => {

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { decodeMuLaw, encodeMuLaw } from '../../src/audio/index.js';
+
 /** One entry of fixtures/audio/manifest.json, the fields these tests read. */
 export interface FixtureEntry {
   /** Unique id, e.g. `en-IN.greeting`. */
@@ -59,4 +61,20 @@ export function toFrames(muLaw: Uint8Array, frameBytes = 160): Uint8Array[] {
     frames.push(muLaw.subarray(offset, offset + frameBytes));
   }
   return frames;
+}
+
+/**
+ * A recording with a noise recording added under it, sample by sample (the noise looped to the
+ * recording's length, the sum clipped to PCM16), re-encoded as μ-law as a phone line carries it.
+ */
+export function mixMuLaw(signal: Uint8Array, noise: Uint8Array): Uint8Array {
+  const signalPcm = decodeMuLaw(signal);
+  const noisePcm = decodeMuLaw(noise);
+  const mixed = new Int16Array(signalPcm.length);
+
+  for (let i = 0; i < mixed.length; i++) {
+    const sum = (signalPcm[i] ?? 0) + (noisePcm[i % noisePcm.length] ?? 0);
+    mixed[i] = Math.max(-32768, Math.min(32767, sum));
+  }
+  return encodeMuLaw(mixed);
 }

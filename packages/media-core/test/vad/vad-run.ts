@@ -1,10 +1,11 @@
-// Runs the VAD the way a DSP worker does (WebRTC VAD per 20 ms frame, energy floor, speech
-// gate), over a whole fixture, for the accuracy tests.
+// Runs the VAD the way a DSP worker does (WebRTC VAD per 20 ms frame, energy and noise floors,
+// speech gate), over a whole fixture, for the accuracy tests.
 import { decodeMuLaw } from '../../src/audio/index.js';
 import {
   advanceSpeechGate,
   frameEnergyDb,
   initialSpeechGateState,
+  judgeFrame,
   type ResolvedVadOptions,
 } from '../../src/audio/vad.js';
 import { VAD_FRAME_SAMPLES, type WebRtcVad } from '../../src/dsp/webrtc-vad.js';
@@ -21,14 +22,18 @@ export interface VadRun {
 
 /** Classifies a μ-law recording frame by frame from a fresh state. */
 export function runVad(vad: WebRtcVad, muLaw: Uint8Array, options: ResolvedVadOptions): VadRun {
-  const pcm = decodeMuLaw(muLaw);
+  return runVadPcm(vad, decodeMuLaw(muLaw), options);
+}
+
+/** Classifies 8 kHz PCM16 frame by frame from a fresh state. */
+export function runVadPcm(vad: WebRtcVad, pcm: Int16Array, options: ResolvedVadOptions): VadRun {
   const gate = initialSpeechGateState();
   const run: VadRun = { voiced: [], speech: [], firstSpeechMs: -1 };
 
   vad.restore(null, options.mode);
   for (let offset = 0; offset + VAD_FRAME_SAMPLES <= pcm.length; offset += VAD_FRAME_SAMPLES) {
     const frame = pcm.subarray(offset, offset + VAD_FRAME_SAMPLES);
-    const voiced = vad.isVoiced(frame) && frameEnergyDb(frame) >= options.minEnergyDb;
+    const voiced = judgeFrame(gate, vad.isVoiced(frame), frameEnergyDb(frame), 20, options);
     const speech = advanceSpeechGate(gate, voiced, 20, options);
 
     if (speech && run.firstSpeechMs < 0) run.firstSpeechMs = offset / 8;

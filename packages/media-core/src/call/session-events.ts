@@ -49,7 +49,10 @@ export interface SessionDtmf {
 export interface CallSessionEvents {
   /** Twilio sent `start`: the call's ids and parameters are known. */
   started: [started: SessionStarted];
-  /** One inbound frame, raw μ-law (before DSP); `receivedAtMs` is performance.now(). */
+  /**
+   * One inbound frame, raw μ-law (before DSP); `receivedAtMs` is performance.now(). `muLaw` is
+   * reused for the next frame: a listener that keeps the bytes must copy them.
+   */
   media: [muLaw: Uint8Array, mediaTimestampMs: number, receivedAtMs: number];
   /** Caller audio at 16 kHz with features, once per DSP tick. */
   audio: [audio: SessionAudio];

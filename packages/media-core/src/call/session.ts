@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { MediaMetrics } from '../ops/metrics.js';
-import { FRAME_MS } from '../twilio/messages.js';
+import { FRAME_BYTES, FRAME_MS } from '../twilio/messages.js';
 import type {
   DtmfEvent,
   MarkEvent,
@@ -82,6 +82,12 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
   private output: SessionPlayback | undefined;
   private readonly counts = { framesIn: 0, framesOut: 0, lateFrames: 0, missingFrames: 0 };
   private readonly errors: Partial<Record<ProtocolErrorKind, number>> = {};
+  /**
+   * Every inbound frame is decoded here, so the per-frame path allocates no Buffer (a GC cost
+   * at hundreds of calls). Safe to reuse: DspStream.pushFrame copies, and `media` listeners
+   * are told the bytes are theirs only during the event.
+   */
+  private readonly frameScratch = Buffer.alloc(FRAME_BYTES);
 
   constructor(private readonly options: CallSessionOptions) {
     super();
@@ -124,7 +130,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     if (this.currentState === 'stopped') return;
 
     const receivedAtMs = performance.now();
-    const parsed = parseTwilioMessage(text);
+    const parsed = parseTwilioMessage(text, this.frameScratch);
     if (!parsed.ok) {
       this.protocolError(parsed.kind, parsed.detail);
       return;

@@ -41,6 +41,13 @@ const HARD_CAP_FACTOR = 16;
 /** The reason uWS gives when it drops a socket over its hard cap. */
 const UWS_TOO_BIG = 'Received too big message';
 
+/**
+ * Decodes each text message once, straight from uWS's ArrayBuffer (about half the cost of
+ * wrapping it in a Buffer first). `ignoreBOM` keeps a leading BOM in the text, as Buffer's
+ * decoder does, so such a message is still refused as malformed JSON.
+ */
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
 /** Reports what closed the socket: our own code if we closed it, 1009 for uWS's hard cap. */
 function closeCodeOf(connection: UwsConnection, code: number, message: ArrayBuffer): number {
   if (connection.sentCode !== undefined) return connection.sentCode;
@@ -157,7 +164,7 @@ export class UwsTransport implements MediaTransport {
 
         // The ArrayBuffer is only valid during this callback: decode it now.
         if (isBinary) handlers.binary(connection);
-        else handlers.message(connection, Buffer.from(message).toString('utf8'));
+        else handlers.message(connection, UTF8.decode(message));
       },
       close: (ws, code, message) => {
         const connection = ws.getUserData().connection;

@@ -1,7 +1,9 @@
 // The fast path for `media`, the message that arrives 50 times a second per call. Measured
 // with test/twilio/parse.bench.ts on the 2-core dev machine: 1.0 µs per message against 1.9 µs
-// for JSON.parse and the checks (median of 11 runs of 100k), so it pays for itself.
-import { decodePayload, type PayloadFailure } from './payload.js';
+// for JSON.parse and the checks (median of 11 runs of 100k), so it pays for itself. A scan by
+// character codes instead of the regex allocated less (no match array) but ran about 3 times
+// slower than Irregexp's compiled code, so the regex stays.
+import { decodeAlphabetPayload, type PayloadFailure } from './payload.js';
 import type { MediaEvent } from './messages.js';
 
 /**
@@ -18,9 +20,13 @@ const MEDIA_PREFIX = '{"event":"media",';
 /**
  * Parses a `media` message written in Twilio's canonical layout without a full JSON parse.
  * Returns undefined when the text is not in that layout (the caller then parses it fully), or
- * a payload failure when the layout matched but the audio did not.
+ * a payload failure when the layout matched but the audio did not. With `into` the frame is
+ * decoded there (see decodePayload) and the event's payload is `into`.
  */
-export function parseMediaFast(text: string): MediaEvent | PayloadFailure | undefined {
+export function parseMediaFast(
+  text: string,
+  into?: Buffer,
+): MediaEvent | PayloadFailure | undefined {
   if (!text.startsWith(MEDIA_PREFIX)) return undefined;
 
   const match = MEDIA.exec(text);
@@ -35,7 +41,8 @@ export function parseMediaFast(text: string): MediaEvent | PayloadFailure | unde
     string,
     string,
   ];
-  const payload = decodePayload(payloadText);
+  // The pattern admitted only base64 characters and `=`: the padding is all left to check.
+  const payload = decodeAlphabetPayload(payloadText, into);
   if (!(payload instanceof Uint8Array)) return payload;
 
   return {

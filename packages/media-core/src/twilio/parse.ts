@@ -25,9 +25,13 @@ function invalid(detail: string): ParseFailure {
   return { ok: false, kind: 'invalid_field', detail };
 }
 
-/** Parses one text frame; never throws. */
-export function parseTwilioMessage(text: string): ParseResult {
-  const fast = parseMediaFast(text);
+/**
+ * Parses one text frame; never throws. With `into` (a FRAME_BYTES Buffer the caller reuses) a
+ * `media` payload is decoded there instead of into a new Buffer: the event's payload is then
+ * only valid until the next call with the same `into`.
+ */
+export function parseTwilioMessage(text: string, into?: Buffer): ParseResult {
+  const fast = parseMediaFast(text, into);
   if (fast !== undefined) return wrap(fast);
 
   let json: unknown;
@@ -40,7 +44,7 @@ export function parseTwilioMessage(text: string): ParseResult {
   const message = objectField(json);
   if (message === undefined) return invalid('message must be a JSON object');
 
-  return wrap(parseObject(message));
+  return wrap(parseObject(message, into));
 }
 
 function wrap(parsed: Parsed | ParseResult): ParseResult {
@@ -49,7 +53,7 @@ function wrap(parsed: Parsed | ParseResult): ParseResult {
   return { ok: true, event: parsed };
 }
 
-function parseObject(message: JsonObject): Parsed | ParseResult {
+function parseObject(message: JsonObject, into: Buffer | undefined): Parsed | ParseResult {
   const event = message.event;
   if (typeof event !== 'string') return invalid('event must be a string');
 
@@ -59,7 +63,7 @@ function parseObject(message: JsonObject): Parsed | ParseResult {
     case 'start':
       return parseStart(message);
     case 'media':
-      return parseMedia(message);
+      return parseMedia(message, into);
     case 'dtmf':
       return parseDtmf(message);
     case 'mark':
@@ -138,7 +142,7 @@ function parseMediaFormat(value: unknown): StartMediaFormat | ParseFailure {
 
 type StartMediaFormat = { encoding: string; sampleRate: number; channels: number };
 
-function parseMedia(message: JsonObject): Parsed {
+function parseMedia(message: JsonObject, into: Buffer | undefined): Parsed {
   const media = objectField(message.media);
   if (media === undefined) return invalid('media must be an object');
 
@@ -154,7 +158,7 @@ function parseMedia(message: JsonObject): Parsed {
   if (timestampMs === undefined) return invalid('media.timestamp must be a decimal string');
   if (typeof payloadText !== 'string') return invalid('media.payload must be a string');
 
-  const payload = decodePayload(payloadText);
+  const payload = decodePayload(payloadText, into);
   if (!(payload instanceof Uint8Array)) return payload;
 
   return { event: 'media', ...header, track, chunk, timestampMs, payload };

@@ -123,6 +123,39 @@ describe('parseTwilioMessage', () => {
     assert.equal(refusal(text), 'bad_payload_length');
   });
 
+  it('holds the fast path to base64 padding: pads only at the end, at most two', () => {
+    const fastMedia = (body: string) =>
+      `{"event":"media","sequenceNumber":"2","media":{"track":"inbound","chunk":"1","timestamp":"0","payload":"${body}"},"streamSid":"${sid}"}`;
+    const padded = payload; // 160 bytes: 216 characters ending in `==`
+    assert.ok(padded.endsWith('=='));
+
+    assert.equal(refusal(fastMedia(`=${padded.slice(1)}`)), 'bad_base64');
+    assert.equal(refusal(fastMedia(`${padded.slice(0, -2)}=A`)), 'bad_base64');
+    assert.equal(refusal(fastMedia(`${padded.slice(0, -3)}===`)), 'bad_base64');
+    assert.equal(refusal(fastMedia(padded.slice(0, -1))), 'bad_base64');
+    assert.equal(refusal(fastMedia(`${padded.slice(0, -2)}AA`)), 'bad_payload_length');
+  });
+
+  it('decodes into the buffer it is given, through either path, and only when valid', () => {
+    const media = `"media":{"track":"inbound","chunk":"1","timestamp":"0","payload":"${payload}"}`;
+    const canonical = `{"event":"media","sequenceNumber":"2",${media},"streamSid":"${sid}"}`;
+    const reordered = `{"streamSid":"${sid}","event":"media","sequenceNumber":"2",${media}}`;
+    const into = Buffer.alloc(160);
+
+    for (const text of [canonical, reordered]) {
+      into.fill(0);
+      const result = parseTwilioMessage(text, into);
+      assert.ok(result.ok && result.event.event === 'media');
+      assert.equal(result.event.payload, into);
+      assert.deepEqual(into, frame);
+    }
+
+    into.fill(0);
+    const bad = parseTwilioMessage(canonical.replace(payload, 'AAAA'), into);
+    assert.ok(!bad.ok);
+    assert.deepEqual(into, Buffer.alloc(160));
+  });
+
   it('refuses a start whose audio is not 8 kHz mono μ-law', () => {
     const start = (mediaFormat: unknown) =>
       JSON.stringify({

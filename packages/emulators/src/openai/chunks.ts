@@ -86,7 +86,7 @@ export function completion(
   const promptTokens = Math.ceil(promptChars / 4);
   const message = {
     role: 'assistant',
-    content: calls.length > 0 ? null : content,
+    content: content === '' && calls.length > 0 ? null : content,
     refusal: null,
     ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
   };

@@ -1,5 +1,6 @@
 // What the emulator's loan agent says for each next step, in English and Hindi: the wording a
 // model would give the policy's decision.
+import { parseSpokenAmount } from '@voice-agent/media-core/dialogue';
 import type { CallState } from './call-state.js';
 
 type Words = Record<string, (state: CallState) => string>;
@@ -68,9 +69,13 @@ function firstName(state: CallState): string {
   return state.leadName.split(' ')[0] ?? state.leadName;
 }
 
-/** An amount the Indian way: "25 lakh", "80 thousand" ("पच्चीस"-style words are not needed). */
+/**
+ * An amount the Indian way: "25 lakh", "80 thousand" ("पच्चीस"-style words are not needed). The
+ * value is a number of rupees, or the caller's words for one (a fact just recorded, not yet
+ * normalised by the policy).
+ */
 function inr(value: unknown, language: 'en' | 'hi'): string {
-  const amount = Number(value);
+  const amount = typeof value === 'string' ? (parseSpokenAmount(value) ?? NaN) : Number(value);
   if (!Number.isFinite(amount) || amount === 0) return language === 'en' ? 'zero' : 'शून्य';
 
   const units: [number, string, string][] = [

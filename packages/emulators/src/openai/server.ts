@@ -219,7 +219,11 @@ async function answer(
   );
 }
 
-/** Streams the decision as OpenAI does: role first, then text pieces or tool-call deltas. */
+/**
+ * Streams the decision as OpenAI does: the role first (content "" when words follow, null for
+ * tool calls alone), then the text pieces, then the tool-call deltas; `tool_calls` is the
+ * finish reason whenever tools were called, with or without words.
+ */
 async function streamAnswer(
   res: ServerResponse,
   head: CompletionHead,
@@ -229,11 +233,11 @@ async function streamAnswer(
   includeUsage: boolean,
 ): Promise<void> {
   const usesTools = decision.toolCalls.length > 0;
+  const speaks = decision.content !== '';
   const deltas: Record<string, unknown>[] = [
-    { role: 'assistant', content: usesTools ? null : '', refusal: null },
-    ...(usesTools
-      ? toolCallDeltas(decision.toolCalls)
-      : textPieces(decision.content).map((text) => ({ content: text }))),
+    { role: 'assistant', content: speaks || !usesTools ? '' : null, refusal: null },
+    ...textPieces(decision.content).map((text) => ({ content: text })),
+    ...toolCallDeltas(decision.toolCalls),
   ];
 
   res.writeHead(200, {

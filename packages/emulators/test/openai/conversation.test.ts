@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startOpenAiEmulator, type OpenAiEmulator } from '../../src/openai/server.js';
-import { newCall, scriptTurns, turn, utterance } from './dialogue-harness.js';
+import { assertValidHistory, newCall, scriptTurns, turn, utterance } from './dialogue-harness.js';
 
 /** The policy outcome each script's `expectedOutcome` stands for. */
 const outcomeOf: Record<string, string> = {
@@ -43,7 +43,7 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
     });
   }
 
-  it('the en-IN and hi-IN conversations collect the same facts', async () => {
+  it('the en-IN and hi-IN conversations collect the same facts, one request a turn', async () => {
     const expected = {
       name_confirmed: true,
       consent: true,
@@ -61,20 +61,33 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
     ] as const) {
       const script = await scriptTurns(name);
       const agent = newCall(emulator.baseUrl, script.language);
-      for (const said of script.turns) await turn(agent, said, script.language);
+      const requests: number[] = [];
+      for (const said of script.turns) {
+        const before = emulator.requests.length;
+        const result = await turn(agent, said, script.language);
+        assert.equal(result.done.timings.requests, emulator.requests.length - before);
+        requests.push(result.done.timings.requests);
+      }
 
       assert.deepEqual(agent.policy.facts, { ...expected, city });
       assert.equal(agent.policy.qualification?.qualified, true);
+      // Every turn is one request but the read-back's confirmation, whose verdict comes from
+      // the rules: its tool call goes alone, the words follow the tool result.
+      assert.deepEqual(requests, [...script.turns.map(() => 1).slice(1), 2], name);
+      assertValidHistory(agent.history);
     }
   });
 
-  it('tool calls update the policy and the reply follows its next step', async () => {
+  it('a fact-recording turn is one request: its words stream, then its tool calls apply', async () => {
     const agent = newCall(emulator.baseUrl, 'en-IN');
     await turn(agent, await utterance('en-IN.confirm-name'), 'en-IN');
     await turn(agent, await utterance('en-IN.consent'), 'en-IN');
+    const before = emulator.requests.length;
 
     const result = await turn(agent, await utterance('en-IN.loan-type'), 'en-IN');
 
+    assert.equal(emulator.requests.length - before, 1);
+    assert.equal(result.done.timings.requests, 1);
     assert.deepEqual(
       result.tools.map((tool) => [tool.name, JSON.parse(tool.arguments), tool.reply.ok]),
       [['record_fact', { name: 'loan_type', value: 'home' }, true]],
@@ -82,7 +95,60 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
     assert.equal(agent.policy.facts.loan_type, 'home');
     assert.deepEqual(result.done.next, { action: 'ask', fact: 'amount_inr' });
     assert.match(result.sentences.at(-1) ?? '', /How much/);
+
+    const reply = agent.history.at(-2);
+    assert.equal(reply?.role, 'assistant');
+    assert.match(String(reply.content), /^A home loan is a good choice\..*How much/);
+    assert.equal(reply.tool_calls?.length, 1);
+    assertValidHistory(agent.history);
+  });
+
+  it('tool calls without words get a follow-up request that speaks the tool result', async () => {
+    const script = await scriptTurns('loan-en-IN');
+    const agent = newCall(emulator.baseUrl, 'en-IN');
+    for (const said of script.turns.slice(0, -1)) await turn(agent, said, 'en-IN');
+    const before = emulator.requests.length;
+
+    const result = await turn(agent, script.turns.at(-1) ?? '', 'en-IN');
+
+    assert.equal(emulator.requests.length - before, 2);
+    assert.deepEqual(
+      result.tools.map((tool) => JSON.parse(tool.arguments) as unknown),
+      [{ name: 'details_confirmed', value: true }],
+    );
+    assert.deepEqual(result.done.next, { action: 'end', outcome: 'qualified' });
+    assert.match(result.sentences.join(' '), /pre-qualify for a home loan/);
+    const first = emulator.requests.at(-2)?.body.messages as { role: string }[];
+    assert.equal(first.at(-1)?.role, 'user');
+    assertValidHistory(agent.history);
+  });
+
+  it('a consumer that stops at the first tool event still leaves every call answered', async () => {
+    const agent = newCall(emulator.baseUrl, 'en-IN');
+    for (const id of ['confirm-name', 'consent', 'loan-type']) {
+      await turn(agent, await utterance(`en-IN.${id}`), 'en-IN');
+    }
+
+    const events = agent.respond({ text: 'A home loan of twenty five lakh.', language: 'en-IN' });
+    for await (const event of events) if (event.type === 'tool') break;
+
+    assert.equal(agent.history.at(-1)?.role, 'tool');
+    assert.equal(agent.policy.facts.amount_inr, 2_500_000);
+    assertValidHistory(agent.history);
+  });
+
+  it('words the policy overrules (an amount above the hand-off limit) are followed by the right ones', async () => {
+    const agent = newCall(emulator.baseUrl, 'en-IN');
+    for (const id of ['confirm-name', 'consent', 'loan-type']) {
+      await turn(agent, await utterance(`en-IN.${id}`), 'en-IN');
+    }
+
+    const result = await turn(agent, 'Ten crore rupees.', 'en-IN');
+
     assert.equal(result.done.timings.requests, 2);
+    assert.match(result.sentences.join(' '), /monthly income.*connecting you to a loan officer/);
+    assert.deepEqual(result.done.next, { action: 'hand_off', reason: 'amount_above_limit' });
+    assertValidHistory(agent.history);
   });
 
   it('follows a switch to Hindi in the middle of the call', async () => {
@@ -164,12 +230,14 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
       });
       assert.equal(cut.done.cancelled, true);
       assert.deepEqual(cut.sentences, ['A home loan is a good choice.']);
-      assert.equal(agent.policy.facts.loan_type, 'home', 'the fact recorded before the cut stays');
+      // The tool calls come after the words, so the cut dropped them; the caller's message
+      // stays in the history, and the next response records its fact.
+      assert.equal(agent.policy.facts.loan_type, undefined);
 
       agent.truncateLastAssistant('A home loan is');
       await turn(agent, await utterance('en-IN.amount'), 'en-IN');
 
-      const sent = slow.requests.at(-2)?.body.messages as {
+      const sent = slow.requests.at(-1)?.body.messages as {
         role: string;
         content: string | null;
       }[];
@@ -179,6 +247,8 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
         .filter((message) => message.role === 'assistant' && message.content);
       assert.equal(heard.at(-1)?.content, 'A home loan is');
       assert.equal(agent.policy.facts.amount_inr, 2_500_000);
+      assert.equal(agent.policy.facts.loan_type, 'home');
+      assertValidHistory(agent.history);
     } finally {
       await slow.close();
     }

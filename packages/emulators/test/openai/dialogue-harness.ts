@@ -1,5 +1,6 @@
 // Drives the media core's loan agent (the real `openai` SDK inside) against the emulator:
 // fixture texts in as caller turns, the agent's events out.
+import assert from 'node:assert/strict';
 import {
   DialoguePolicy,
   LoanAgent,
@@ -89,4 +90,36 @@ export async function utterance(id: string): Promise<string> {
   manifest ??= loadFixtureManifest();
 
   return utteranceOf(await manifest, id).text;
+}
+
+/** A message of the agent's history, as far as the check below reads it. */
+interface HistoryMessage {
+  role: string;
+  content?: unknown;
+  tool_calls?: { id: string }[];
+  tool_call_id?: string;
+}
+
+/**
+ * Asserts the history is one the chat-completions API accepts: every assistant message with
+ * tool calls is followed by one `tool` message per call id, before any other message, and no
+ * `tool` message answers a call that was not made.
+ */
+export function assertValidHistory(history: readonly HistoryMessage[]): void {
+  let open: string[] = [];
+  for (const [index, message] of history.entries()) {
+    if (message.role === 'tool') {
+      assert.ok(
+        open.includes(message.tool_call_id ?? ''),
+        `history[${index}]: unasked tool result`,
+      );
+      open = open.filter((id) => id !== message.tool_call_id);
+      continue;
+    }
+
+    assert.deepEqual(open, [], `history[${index}]: tool calls left without results`);
+    open = message.tool_calls?.map((call) => call.id) ?? [];
+  }
+
+  assert.deepEqual(open, [], 'the history ends with tool calls left without results');
 }

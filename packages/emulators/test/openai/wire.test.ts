@@ -9,6 +9,7 @@ const system = [
   'now: 2025-06-01T10:00:00+05:30',
   'lead_name: Rahul Sharma',
   'facts: {"name_confirmed":true,"consent":true}',
+  'order: name_confirmed, consent, loan_type, amount_inr, monthly_income_inr, employment_type, city, existing_emi_inr, details_confirmed',
   'next: ask loan_type',
 ].join('\n');
 
@@ -77,7 +78,7 @@ describe('openai emulator: wire format', () => {
   beforeEach(() => emulator.faults.clear());
   after(() => emulator.close());
 
-  it('streams tool calls as chat.completion.chunk events ending in data: [DONE]', async () => {
+  it('streams the words, then the tool calls, as chat.completion.chunk events ending in data: [DONE]', async () => {
     const messages = [
       { role: 'system', content: system },
       { role: 'user', content: 'I need a home loan.' },
@@ -107,8 +108,19 @@ describe('openai emulator: wire format', () => {
       assert.equal(chunk.choices[0].index, 0);
     }
 
-    assert.equal(chunks[0]?.choices[0].delta.role, 'assistant');
-    const opening = chunks[1]?.choices[0].delta.tool_calls?.[0];
+    assert.deepEqual(chunks[0]?.choices[0].delta, {
+      role: 'assistant',
+      content: '',
+      refusal: null,
+    });
+    const firstCall = chunks.findIndex((chunk) => chunk.choices[0].delta.tool_calls);
+    const lastWord = chunks.findLastIndex((chunk) => chunk.choices[0].delta.content);
+    assert.ok(lastWord > 1 && firstCall > lastWord, 'every word comes before the tool calls');
+
+    const text = chunks.map((chunk) => chunk.choices[0].delta.content ?? '').join('');
+    assert.match(text, /home loan is a good choice.*How much would you like to borrow\?$/);
+
+    const opening = chunks[firstCall]?.choices[0].delta.tool_calls?.[0];
     assert.ok(opening);
     assert.equal(opening.index, 0);
     assert.match(opening.id ?? '', /^call_/);
@@ -122,6 +134,62 @@ describe('openai emulator: wire format', () => {
     assert.deepEqual(JSON.parse(args), { name: 'loan_type', value: 'home' });
     assert.equal(chunks.at(-1)?.choices[0].finish_reason, 'tool_calls');
     assert.ok(chunks.slice(0, -1).every((chunk) => chunk.choices[0].finish_reason === null));
+  });
+
+  it('calls the tool without words when the outcome is not its to know (read-back confirmed)', async () => {
+    const facts = {
+      name_confirmed: true,
+      consent: true,
+      loan_type: 'home',
+      amount_inr: 2_500_000,
+      monthly_income_inr: 80_000,
+      employment_type: 'salaried',
+      city: 'Pune',
+      existing_emi_inr: 12_000,
+    };
+    const confirming = system
+      .replace(/^facts: .*$/m, `facts: ${JSON.stringify(facts)}`)
+      .replace(/^next: .*$/m, 'next: confirm');
+    const messages = [
+      { role: 'system', content: confirming },
+      { role: 'user', content: 'Yes, that is correct.' },
+    ];
+    const chunks = (await events(await post({ model: 'm', stream: true, messages, tools })))
+      .slice(0, -1)
+      .map((line) => JSON.parse(line) as Chunk);
+
+    assert.equal(chunks[0]?.choices[0].delta.content, null);
+    assert.ok(chunks.every((chunk) => !chunk.choices[0].delta.content));
+    const args = chunks
+      .flatMap((chunk) => chunk.choices[0].delta.tool_calls ?? [])
+      .map((call) => call.function.arguments)
+      .join('');
+    assert.deepEqual(JSON.parse(args), { name: 'details_confirmed', value: true });
+    assert.equal(chunks.at(-1)?.choices[0].finish_reason, 'tool_calls');
+  });
+
+  it('answers words and tool calls in one whole message when not streaming', async () => {
+    const messages = [
+      { role: 'system', content: system },
+      { role: 'user', content: 'I need a home loan.' },
+    ];
+    const response = await post({ model: 'm', messages, tools });
+    const body = (await response.json()) as {
+      choices: [
+        {
+          finish_reason: string;
+          message: { content: string | null; tool_calls?: { function: { name: string } }[] };
+        },
+      ];
+    };
+
+    const [choice] = body.choices;
+    assert.equal(choice.finish_reason, 'tool_calls');
+    assert.match(choice.message.content ?? '', /How much would you like to borrow\?$/);
+    assert.deepEqual(
+      choice.message.tool_calls?.map((call) => call.function.name),
+      ['record_fact'],
+    );
   });
 
   it('after a tool result streams the next question word by word, with usage when asked', async () => {

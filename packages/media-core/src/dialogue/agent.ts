@@ -1,6 +1,7 @@
 // The loan agent: one caller turn in, a stream of events out. The policy decides what comes
 // next; OpenAI (streaming chat with tools) understands the caller and words the reply, which
-// is cut into sentences as it streams so text-to-speech can start on the first one.
+// is cut into sentences as it streams so text-to-speech can start on the first one. The model
+// answers with its words and its tool calls in one response, so most turns take one request.
 import OpenAI from 'openai';
 import type {
   ChatCompletionAssistantMessageParam,
@@ -15,7 +16,7 @@ import { dialogueTexts, fillPhrase, type Phrases } from './phrases.js';
 import type { CallerTurn, DialoguePolicy, NextStep, PolicyReply } from './policy.js';
 import { callState, systemPrompt, type AgentIdentity } from './prompt.js';
 import { SentenceSplitter } from './sentence-splitter.js';
-import { applyToolCall, type ToolCall } from './tools.js';
+import { applyToolCall, wordsOverruled, type ToolCall } from './tools.js';
 
 /** What a turn produces, in order. */
 export type AgentEvent =
@@ -188,9 +189,15 @@ export class LoanAgent {
     this.closed.abort();
   }
 
-  // Limit: a turn that records facts takes two requests (tool calls, then the words), so its
-  // first token comes after two round trips to the LLM instead of one.
-  /** Tool rounds until the model speaks without calling a tool (or the rounds run out). */
+  /**
+   * Requests until the model has spoken for the step the policy is at. The common turn takes
+   * one: the words (streamed out sentence by sentence) and the tool calls in one response. A
+   * follow-up is asked for only when tools were called without words, or when the policy
+   * overruled the words (see wordsOverruled).
+   */
+  // Limit: a barge-in that cuts the words also drops the tool calls that would have followed
+  // them; the caller's message stays in the history, so the model records those facts on the
+  // next turn (the emulator re-reads the caller's messages whose facts it has not recorded).
   private async *converse(state: TurnState): AsyncGenerator<AgentEvent> {
     for (let round = 1; round <= this.maxToolRounds; round += 1) {
       const toolChoice = round === this.maxToolRounds ? 'none' : 'auto';
@@ -198,11 +205,22 @@ export class LoanAgent {
       this.remember(result);
       if (result.toolCalls.length === 0) return;
 
-      for (const call of result.toolCalls) {
-        const reply = applyToolCall(this.policy, call);
+      // All calls are applied and answered before the first event goes out: a consumer that
+      // stops at an event (barge-in) must not leave a call id without its tool message, which
+      // the API refuses on the next request.
+      const answered = result.toolCalls.map((call) => {
+        return { call, reply: applyToolCall(this.policy, call) };
+      });
+      for (const { call, reply } of answered) {
         this.messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(reply) });
+      }
+      for (const { call, reply } of answered) {
         yield { type: 'tool', name: call.name, arguments: call.arguments, reply };
       }
+
+      const replies = answered.map(({ reply }) => reply);
+      if (result.content && !wordsOverruled(replies, this.policy.next())) return;
+      this.log.debug({ round, spoke: Boolean(result.content) }, 'llm follow-up after tools');
     }
   }
 

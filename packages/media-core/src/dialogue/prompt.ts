@@ -1,5 +1,6 @@
 // The system prompt of a turn: the language's template with the call state filled in. The
 // state is plain `key: value` lines, readable by a model and by the rule-based emulator.
+import { factOrder } from './facts.js';
 import { fillPhrase } from './phrases.js';
 import type { DialoguePolicy, NextStep } from './policy.js';
 
@@ -40,7 +41,10 @@ export function isoWithOffset(timeMs: number, offsetMinutes: number): string {
   return `${local}${sign}${hours}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-/** The state block: language, time, lead, facts so far and the next step. */
+/**
+ * The state block: language, time, lead, facts so far, the order facts are asked in (so the
+ * model can word the question after the facts it records in the same response) and the next step.
+ */
 export function callState(policy: DialoguePolicy, nowMs: number, offsetMinutes: number): string {
   const language = policy.language;
 
@@ -49,6 +53,7 @@ export function callState(policy: DialoguePolicy, nowMs: number, offsetMinutes: 
     `now: ${isoWithOffset(nowMs, offsetMinutes)}`,
     `lead_name: ${policy.leadName}`,
     `facts: ${JSON.stringify(policy.facts)}`,
+    `order: ${factOrder.join(', ')}`,
     `next: ${stepLine(policy.next())}`,
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 // policy. The policy checks every value; the tool result tells the LLM what comes next.
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { factOrder } from './facts.js';
-import type { DialoguePolicy, PolicyReply } from './policy.js';
+import type { DialoguePolicy, NextStep, PolicyReply } from './policy.js';
 
 /** Names of the tools. */
 export type ToolName = 'record_fact' | 'hand_off' | 'end_call' | 'schedule_callback';
@@ -85,4 +85,22 @@ export function applyToolCall(policy: DialoguePolicy, call: ToolCall): PolicyRep
     default:
       return { ok: false, error: `name: unknown tool ${call.name}`, next: policy.next() };
   }
+}
+
+/**
+ * Whether the policy overruled words spoken along with tool calls: a call was refused (the
+ * words assumed it was not), or the rules rather than the caller decided the outcome (the
+ * qualification verdict, an amount above the hand-off limit), which the model could not know.
+ */
+// Limit: words that ask for another fact than the policy's next (a model that skipped the
+// `order` line) are not caught; the caller answers that question, the answer is recorded, and
+// the skipped fact is asked for later.
+export function wordsOverruled(replies: readonly PolicyReply[], next: NextStep): boolean {
+  if (replies.some((reply) => !reply.ok)) return true;
+
+  if (next.action === 'hand_off') return next.reason !== 'caller_asked';
+
+  return (
+    next.action === 'end' && (next.outcome === 'qualified' || next.outcome === 'not_qualified')
+  );
 }

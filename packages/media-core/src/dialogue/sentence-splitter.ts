@@ -7,6 +7,10 @@ export interface SentenceSplitterOptions {
   /** A sentence longer than this many characters is cut at its last comma or space, so TTS
    * never waits on a run-on sentence (default 240). */
   maxChars?: number;
+  /** A sentence shorter than this many characters ("Great.") is held and spoken together with
+   * the next one, so playback does not stop after it while the next is still being written
+   * (default 16; 0 turns it off). */
+  minChars?: number;
 }
 
 /** Words that end in a full stop without ending the sentence (compared lowercase). */
@@ -52,11 +56,18 @@ const closers = new Set(['"', "'", ')', ']', '”', '’']);
  */
 export class SentenceSplitter {
   private buffer = '';
+  /** Short sentences held back to be joined with the next one. */
+  private held = '';
   private readonly maxChars: number;
+  private readonly minChars: number;
 
   constructor(options: SentenceSplitterOptions = {}) {
     this.maxChars = options.maxChars ?? 240;
+    this.minChars = options.minChars ?? 16;
     if (!(this.maxChars >= 20)) throw new RangeError('maxChars: must be at least 20');
+    if (!(this.minChars >= 0 && this.minChars < this.maxChars)) {
+      throw new RangeError('minChars: must be from 0 to below maxChars');
+    }
   }
 
   /** Adds a delta; returns the sentences it completed, trimmed, in order. */
@@ -75,8 +86,9 @@ export class SentenceSplitter {
 
   /** Ends the stream: returns the rest as a last sentence (or nothing when only spaces remain). */
   flush(): string[] {
-    const rest = this.buffer.trim();
+    const rest = joinSentences(this.held, this.buffer.trim());
     this.buffer = '';
+    this.held = '';
 
     return rest ? [rest] : [];
   }
@@ -84,12 +96,18 @@ export class SentenceSplitter {
   /** Drops what was buffered (the turn was cancelled). */
   reset(): void {
     this.buffer = '';
+    this.held = '';
   }
 
   private take(end: number, into: string[]): void {
-    const sentence = this.buffer.slice(0, end).trim();
+    const sentence = joinSentences(this.held, this.buffer.slice(0, end).trim());
     this.buffer = this.buffer.slice(end);
-    if (sentence) into.push(sentence);
+    this.held = '';
+
+    // Why hold: a reply that opens with "Great." would otherwise play half a second of audio
+    // and then go quiet while the LLM writes the next sentence and TTS speaks it.
+    if (sentence.length < this.minChars) this.held = sentence;
+    else if (sentence) into.push(sentence);
   }
 
   /** Index just past the first sentence end whose following character is known, or -1. */
@@ -144,6 +162,13 @@ export class SentenceSplitter {
     const space = head.lastIndexOf(' ');
     return space > this.maxChars / 3 ? space : this.maxChars;
   }
+}
+
+/** Joins a held short sentence to the one after it. */
+function joinSentences(held: string, sentence: string): string {
+  if (!held) return sentence;
+
+  return sentence ? `${held} ${sentence}` : held;
 }
 
 /** Splits a whole text at once (the splitter fed one delta, then flushed). */

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SentenceSplitter, splitSentences } from '../../src/dialogue/sentence-splitter.js';
 
+/** The grammar alone: no short sentence is held back for the next. */
+const grammarOnly = { minChars: 0 };
+
 /** Feeds `text` in pieces of `size` characters, as an LLM stream would. */
 function streamed(text: string, size: number): { sentences: string[]; whenDone: number[] } {
-  const splitter = new SentenceSplitter();
+  const splitter = new SentenceSplitter(grammarOnly);
   const sentences: string[] = [];
   const whenDone: number[] = [];
 
@@ -23,7 +26,7 @@ describe('sentence splitter', () => {
   it('splits English and Hindi on . ? ! and the danda', () => {
     const text = 'Hello Rahul. Is this a good time? Great! नमस्ते। क्या आप तैयार हैं? हाँ।';
 
-    assert.deepEqual(splitSentences(text), [
+    assert.deepEqual(splitSentences(text, grammarOnly), [
       'Hello Rahul.',
       'Is this a good time?',
       'Great!',
@@ -37,7 +40,7 @@ describe('sentence splitter', () => {
     const text =
       'Mr. Sharma wants Rs. 2.5 lakh, i.e. 250000 rupees. Dr. A. K. Rao called at 5 p.m. today. Flat No. 5 is his. I said no. Fine.';
 
-    assert.deepEqual(splitSentences(text), [
+    assert.deepEqual(splitSentences(text, grammarOnly), [
       'Mr. Sharma wants Rs. 2.5 lakh, i.e. 250000 rupees.',
       'Dr. A. K. Rao called at 5 p.m. today.',
       'Flat No. 5 is his.',
@@ -48,7 +51,7 @@ describe('sentence splitter', () => {
 
   it('gives the same sentences whatever the delta size, one character included', () => {
     const text = 'It is 2.5 crore. Mr. Sharma, right? मुझे ₹25 लाख चाहिए। "Really?" he asked. Yes…';
-    const whole = splitSentences(text);
+    const whole = splitSentences(text, grammarOnly);
 
     for (const size of [1, 2, 3, 7, 50]) assert.deepEqual(streamed(text, size).sentences, whole);
     assert.deepEqual(whole.slice(0, 4), [
@@ -65,6 +68,22 @@ describe('sentence splitter', () => {
 
     assert.equal(sentences[0], 'First one.');
     assert.equal(whenDone[0], 'First one. S'.length);
+  });
+
+  it('holds a short opening sentence and speaks it with the next, so playback does not stall', () => {
+    const splitter = new SentenceSplitter();
+
+    assert.deepEqual(splitter.push('Great. What kind of loan'), []);
+    assert.deepEqual(splitter.push(' are you looking for? Home'), [
+      'Great. What kind of loan are you looking for?',
+    ]);
+    assert.deepEqual(splitter.flush(), ['Home']);
+    assert.deepEqual(splitSentences('Thank you. Bye.'), ['Thank you. Bye.']);
+    assert.deepEqual(splitSentences('Thank you for your time. Bye.'), [
+      'Thank you for your time.',
+      'Bye.',
+    ]);
+    assert.throws(() => new SentenceSplitter({ minChars: 300 }), /minChars/);
   });
 
   it('waits on "2." until the next delta says whether it is a decimal', () => {

@@ -134,8 +134,7 @@ async function report(
 function verdict(record: CallDetail, script: ConversationScript, print: (line: string) => void) {
   const outcome = String(record.outcome?.['outcome'] ?? record.outcome?.['status'] ?? '');
   const expected = script.expectedOutcome;
-  // Scripts spell outcomes with hyphens (`do-not-call`), the dialogue with underscores.
-  if (expected !== undefined && outcome.replace(/_/g, '-') !== expected) {
+  if (expected !== undefined && outcome !== expected) {
     print(`\nFAILED: the call ended with outcome "${outcome}", the script expects "${expected}"`);
 
     return 1;

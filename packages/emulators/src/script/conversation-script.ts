@@ -1,6 +1,7 @@
 // Conversation scripts: what a simulated caller says and when, played by the Twilio caller
 // emulator against the real media core. The JSON format is documented in fixtures/audio/README.md.
 import { readdir, readFile } from 'node:fs/promises';
+import type { CallOutcome } from '@voice-agent/media-core/dialogue';
 import { join, resolve } from 'node:path';
 import {
   FixtureError,
@@ -23,6 +24,16 @@ import {
 
 export { FixtureError, type FixtureErrorCode } from './field-check.js';
 export * from './fixture-manifest.js';
+
+/** Outcomes a call can end with, as the dialogue policy names them (`CallOutcome`). */
+export const CALL_OUTCOMES = [
+  'qualified',
+  'not_qualified',
+  'callback',
+  'do_not_call',
+  'not_interested',
+  'handed_off',
+] as const satisfies readonly CallOutcome[];
 
 /** What the caller does in a turn. */
 export type TurnAction =
@@ -71,7 +82,7 @@ export interface ConversationScript {
   hangupAfterMs: number;
   /** The outcome the call should reach (`qualified`, `handoff`, `do-not-call`, `callback`);
    * absent when the script does not assert one. */
-  expectedOutcome?: string;
+  expectedOutcome?: (typeof CALL_OUTCOMES)[number];
 }
 
 /** Gap before a turn when the script gives none, in milliseconds: a caller's usual pause. */
@@ -132,7 +143,9 @@ export function parseConversationScript(
     hangupAfterMs: optionalInteger(doc, 'hangupAfterMs', '', DEFAULT_HANGUP_AFTER_MS, 0),
   };
   if (doc['expectedOutcome'] !== undefined) {
-    script.expectedOutcome = stringAt(doc['expectedOutcome'], 'expectedOutcome');
+    script.expectedOutcome = choiceAt(doc['expectedOutcome'], 'expectedOutcome', [
+      ...CALL_OUTCOMES,
+    ]);
   }
 
   if (manifest !== undefined) checkUtterances(script, manifest);

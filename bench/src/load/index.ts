@@ -1,5 +1,6 @@
 // `npm run bench -- load [--quick]`: the media core under N concurrent real-time Twilio calls,
-// for each transport in the same run. The server is the real bin in a child process; the calls
+// for each transport in the same run, on two pipelines: the full one (with the DSP pool) and
+// transport-only (the same server without DSP), where the transports' own cost shows. The server is the real bin in a child process; the calls
 // come from a load generator in a process of its own; figures come from the server's /metrics,
 // its end-of-call summaries and /proc.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TransportName } from '@voice-agent/media-core';
 
 import { RESULTS_DIR, type BenchResult } from '../report.js';
-import { loadOptions, type LoadOptions } from './options.js';
+import { loadOptions, type LoadOptions, type Pipeline } from './options.js';
 import { cpuMsPerSecond, readProc } from './proc-stats.js';
 import { sumOf } from './prometheus.js';
 import { MediaCoreProcess } from './server-process.js';
@@ -28,6 +29,7 @@ import {
   stepsTable,
   type TransportRun,
 } from './tables.js';
+import { transportCpuPlot, transportRatioTable, transportStepsTable } from './transport-tables.js';
 
 /** The goal the issue sets: p99 frame latency under this, ms. */
 const GOAL_P99_MS = 5;
@@ -45,31 +47,51 @@ const IDLE_MS = 3000;
 export async function runLoadBench(): Promise<BenchResult> {
   const options = loadOptions();
   const runs: TransportRun[] = [];
-  for (const transport of options.transports) {
-    runs.push(await runTransport(transport, options));
+  for (const pipeline of options.pipelines) {
+    for (const transport of options.transports) {
+      runs.push(await runTransport(pipeline, transport, options));
+    }
   }
+  const full = runs.filter((run) => run.pipeline === 'full');
+  const transportOnly = runs.filter((run) => run.pipeline === 'transport');
 
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const plotPath = `${RESULTS_DIR}load.svg`;
-  writeFileSync(plotPath, latencyPlot(runs, GOAL_P99_MS));
+  const plotPaths: string[] = [];
+  if (full.length > 0) {
+    plotPaths.push(`${RESULTS_DIR}load.svg`);
+    writeFileSync(`${RESULTS_DIR}load.svg`, latencyPlot(full, GOAL_P99_MS));
+  }
+  if (transportOnly.length > 0) {
+    plotPaths.push(`${RESULTS_DIR}load-transport.svg`);
+    writeFileSync(`${RESULTS_DIR}load-transport.svg`, transportCpuPlot(transportOnly));
+  }
 
-  const comparison = comparisonTable(runs);
+  const tables = [
+    ...(full.length > 0 ? [stepsTable(full)] : []),
+    comparisonTable(full),
+    ...(transportOnly.length > 0 ? [transportStepsTable(transportOnly)] : []),
+    transportRatioTable(transportOnly),
+    capacityTable(runs),
+  ];
 
   return {
-    tables: [
-      stepsTable(runs),
-      ...(comparison === undefined ? [] : [comparison]),
-      capacityTable(runs),
-    ],
-    notes: notes(options, runs, plotPath),
+    tables: tables.filter((table) => table !== undefined),
+    notes: notes(options, runs, plotPaths),
     data: { options, thresholds: thresholds(), runs },
   };
 }
 
-/** One transport on a fresh server: idle figures, then steps until one breaks. */
-async function runTransport(transport: TransportName, options: LoadOptions): Promise<TransportRun> {
-  const { server, port } = await MediaCoreProcess.start(transport);
+/** One transport and pipeline on a fresh server: idle figures, then steps until one breaks. */
+async function runTransport(
+  pipeline: Pipeline,
+  transport: TransportName,
+  options: LoadOptions,
+): Promise<TransportRun> {
+  const { server, port } = await MediaCoreProcess.start(transport, pipeline);
+  const steps = pipeline === 'full' ? options.steps : options.transportSteps;
+  const stepMs = pipeline === 'full' ? options.stepMs : options.transportStepMs;
   const run: TransportRun = {
+    pipeline,
     transport,
     transportInUse: server.transportInUse,
     idleRssBytes: 0,
@@ -98,17 +120,22 @@ async function runTransport(transport: TransportName, options: LoadOptions): Pro
       idleRssBytes: idle.rssBytes,
       idleCpuMsPerSecond: idle.cpuMsPerSecond,
     };
-    for (const calls of options.steps) {
-      const step = await confirmedStep(target, calls, options);
+    for (const calls of steps) {
+      const step = await confirmedStep(target, calls, stepMs, options.fixturePath);
       run.steps.push(step);
-      console.error(`load: ${transport} ${calls} calls: p99 ${step.latencyP99Ms.toFixed(1)} ms`);
+      console.error(
+        `load: ${pipeline} ${transport} ${calls} calls: ` +
+          (pipeline === 'full' ? `p99 ${step.latencyP99Ms.toFixed(1)} ms, ` : '') +
+          `${step.cpuMsPerSecondPerCall.toFixed(3)} CPU ms/s per call, ` +
+          `gen lag p99 ${step.send.lagP99Ms} ms`,
+      );
       if (step.brokenBecause.length > 0) break;
 
       await sleep(SETTLE_MS);
     }
   } catch (error) {
     run.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    console.error(`load: ${transport} run failed: ${run.error}`);
+    console.error(`load: ${pipeline} ${transport} run failed: ${run.error}`);
   } finally {
     await server.stop();
   }
@@ -127,13 +154,14 @@ async function runTransport(transport: TransportName, options: LoadOptions): Pro
 async function confirmedStep(
   target: StepTarget,
   calls: number,
-  options: LoadOptions,
+  stepMs: number,
+  fixturePath: string,
 ): Promise<StepResult> {
-  const first = await runStep(target, calls, options.stepMs, options.fixturePath);
+  const first = await runStep(target, calls, stepMs, fixturePath);
   if (first.brokenBecause.length === 0) return first;
 
   await sleep(SETTLE_MS);
-  const second = await runStep(target, calls, options.stepMs, options.fixturePath);
+  const second = await runStep(target, calls, stepMs, fixturePath);
 
   return { ...second, firstTryBrokenBecause: first.brokenBecause };
 }
@@ -169,13 +197,24 @@ function thresholds(): Record<string, number> {
   };
 }
 
-function notes(options: LoadOptions, runs: readonly TransportRun[], plotPath: string): string[] {
+function notes(
+  options: LoadOptions,
+  runs: readonly TransportRun[],
+  plotPaths: readonly string[],
+): string[] {
   const fallback = runs.filter((run) => run.transportInUse !== run.transport);
 
   return [
-    `Steps ${options.steps.join(', ')} calls, ${options.stepMs / 1000} s measured per step ` +
-      `(after dialling and 1 s of streaming)${options.quick ? ', quick run' : ''}; fixture ` +
+    `Full pipeline: steps ${options.steps.join(', ')} calls, ${options.stepMs / 1000} s ` +
+      `measured per step; transport only: steps ${options.transportSteps.join(', ')} calls, ` +
+      `${options.transportStepMs / 1000} s per step (each after dialling and 1 s of ` +
+      `streaming)${options.quick ? ', quick run' : ''}; fixture ` +
       `${options.fixturePath.split('/').slice(-2).join('/')}, each call from its own place in it.`,
+    'Transport only: the same server started with dsp: null (transport, Twilio parsing, ' +
+      'sessions, playback idle, /metrics), so the DSP workers’ CPU does not bury the ' +
+      'transports’; it has no frame latency (media_frame_latency_seconds ends at the 16 kHz ' +
+      'PCM the DSP makes), so it is judged on frames received, failed calls and CPU. CPU µs per ' +
+      'frame = server CPU ÷ frames received: it stays comparable when the generator falls behind.',
     'Server: the media core’s media server (startMediaServer, configured by the bin’s ' +
       'environment, no conversation per call) as a child process on 127.0.0.1, default ' +
       'DSP_THREADS, connection limits raised; load: a lean Twilio caller (connected, start, ' +
@@ -199,9 +238,27 @@ function notes(options: LoadOptions, runs: readonly TransportRun[], plotPath: st
     'The generator shares the cores with the server: gen lag shows when it fell behind. ' +
       'Load avg: the machine’s 1-minute load average at the end of the window; above the core ' +
       'count, other processes were competing and the step’s figures are pessimistic.',
+    generatorLimitNote(runs),
     ...fallback.map(
       (run) => `${run.transport}: the server ran ${run.transportInUse ?? '?'} instead.`,
     ),
-    `Plot: ${plotPath}`,
+    `Plots: ${plotPaths.join(', ')}`,
   ];
+}
+
+/** Where the generator, not the server, set the pace: the steps it fell behind in. */
+function generatorLimitNote(runs: readonly TransportRun[]): string {
+  const behind = runs.flatMap((run) =>
+    run.steps
+      .filter((step) => step.generatorBehind)
+      .map((step) => `${run.pipeline} ${run.transport} ${step.calls}`),
+  );
+  if (behind.length === 0) return 'The generator kept the real-time pace at every step.';
+
+  return (
+    `Generator behind (send lag p99 > ${MAX_SEND_LAG_P99_MS} ms) at: ${behind.join(', ')} ` +
+    'calls. There the generator, one process on a shared core, is the limit, not the server: ' +
+    'frames come in catch-up bursts (received % can pass 100), so compare CPU per frame there, ' +
+    'and read loop delay as the bursts’ doing.'
+  );
 }

@@ -6,10 +6,17 @@
 // (speech recognition, dialogue, speech) against provider emulators that a load run does not
 // start; those calls would hang up within seconds, and the bench would measure the emulators.
 // This entry runs exactly the media path `media_frame_latency_seconds` covers.
+//
+// LOAD_BENCH_DSP=off starts it without the DSP pool (`dsp: null`): transport, Twilio parsing
+// and sessions only, so the transports are compared without the worker pool's CPU on top.
 import { loadConfig, startMediaServer } from '@voice-agent/media-core';
 
 async function main(): Promise<void> {
-  const { server } = await startMediaServer({ config: loadConfig() });
+  const withoutDsp = process.env.LOAD_BENCH_DSP === 'off';
+  const { server } = await startMediaServer({
+    config: loadConfig(),
+    ...(withoutDsp ? { dsp: null } : {}),
+  });
 
   // SIGTERM: drain (DRAIN_TIMEOUT_MS), close, exit, as the bin does.
   let stopping = false;

@@ -1,17 +1,31 @@
 // What a load run does, from the command line and the environment:
 //   npm run bench -- load [--quick]
 //   LOAD_STEPS=1,50,100  LOAD_STEP_SECONDS=12  LOAD_TRANSPORTS=uws,ws  LOAD_QUICK=1
+//   LOAD_TRANSPORT_STEPS=100,400  LOAD_TRANSPORT_STEP_SECONDS=8  LOAD_PIPELINES=full,transport
 //   LOAD_FIXTURE=path/to/8k-mulaw.wav
 import { fileURLToPath } from 'node:url';
 
 import type { TransportName } from '@voice-agent/media-core';
 
+/**
+ * What the server runs: `full` is transport → Twilio parser → session → DSP worker pool;
+ * `transport` is the same server without DSP (transport, parsing, sessions only), where the
+ * transports' own cost is not buried under the DSP workers'.
+ */
+export type Pipeline = 'full' | 'transport';
+
 /** Options of one load run. */
 export interface LoadOptions {
-  /** Concurrent calls per step, ascending; a transport stops at its first broken step. */
+  /** Pipelines to run, in order; each runs every transport on a fresh server. */
+  pipelines: Pipeline[];
+  /** Concurrent calls per step of the full pipeline, ascending; a run stops at its first broken step. */
   steps: number[];
-  /** Measured time per step, ms (ramp, warm-up and teardown come on top). */
+  /** Measured time per step of the full pipeline, ms (ramp, warm-up and teardown come on top). */
   stepMs: number;
+  /** Concurrent calls per step of the transport-only pipeline, ascending. */
+  transportSteps: number[];
+  /** Measured time per step of the transport-only pipeline, ms. */
+  transportStepMs: number;
   /** Transports to run, in order, each on a fresh server. */
   transports: TransportName[];
   /** 8 kHz μ-law WAV the callers play. */
@@ -21,9 +35,14 @@ export interface LoadOptions {
 }
 
 const FULL_STEPS = [1, 50, 100, 200, 400, 800];
-const QUICK_STEPS = [1, 50, 200];
+const QUICK_STEPS = [50, 200];
 const FULL_STEP_SECONDS = 12;
 const QUICK_STEP_SECONDS = 4;
+/** Without DSP a call costs far less: the steps go higher, to where the generator is the limit. */
+const FULL_TRANSPORT_STEPS = [100, 400, 800, 1600];
+const QUICK_TRANSPORT_STEPS = [200, 800];
+const FULL_TRANSPORT_STEP_SECONDS = 8;
+const QUICK_TRANSPORT_STEP_SECONDS = 3;
 
 /** A long call with speech and pauses, so VAD and DSP see real phone audio. */
 const DEFAULT_FIXTURE = fileURLToPath(
@@ -38,16 +57,34 @@ export function loadOptions(
   const quick = argv.includes('--quick') || env.LOAD_QUICK === '1';
 
   return {
-    steps: stepsFrom(env.LOAD_STEPS, quick ? QUICK_STEPS : FULL_STEPS),
+    pipelines: pipelinesFrom(env.LOAD_PIPELINES),
+    steps: stepsFrom('LOAD_STEPS', env.LOAD_STEPS, quick ? QUICK_STEPS : FULL_STEPS),
     stepMs:
-      1000 * secondsFrom(env.LOAD_STEP_SECONDS, quick ? QUICK_STEP_SECONDS : FULL_STEP_SECONDS),
+      1000 *
+      secondsFrom(
+        'LOAD_STEP_SECONDS',
+        env.LOAD_STEP_SECONDS,
+        quick ? QUICK_STEP_SECONDS : FULL_STEP_SECONDS,
+      ),
+    transportSteps: stepsFrom(
+      'LOAD_TRANSPORT_STEPS',
+      env.LOAD_TRANSPORT_STEPS,
+      quick ? QUICK_TRANSPORT_STEPS : FULL_TRANSPORT_STEPS,
+    ),
+    transportStepMs:
+      1000 *
+      secondsFrom(
+        'LOAD_TRANSPORT_STEP_SECONDS',
+        env.LOAD_TRANSPORT_STEP_SECONDS,
+        quick ? QUICK_TRANSPORT_STEP_SECONDS : FULL_TRANSPORT_STEP_SECONDS,
+      ),
     transports: transportsFrom(env.LOAD_TRANSPORTS),
     fixturePath: env.LOAD_FIXTURE ?? DEFAULT_FIXTURE,
     quick,
   };
 }
 
-function stepsFrom(text: string | undefined, fallback: number[]): number[] {
+function stepsFrom(name: string, text: string | undefined, fallback: number[]): number[] {
   if (text === undefined || text.trim() === '') return fallback;
 
   const steps = text.split(',').map((part) => Number(part.trim()));
@@ -57,18 +94,18 @@ function stepsFrom(text: string | undefined, fallback: number[]): number[] {
     return Number.isInteger(calls) && calls >= 1 && calls <= 5000 && calls > previous;
   });
   if (!valid) {
-    throw new RangeError(`LOAD_STEPS must be ascending integers from 1 to 5000 (got "${text}")`);
+    throw new RangeError(`${name} must be ascending integers from 1 to 5000 (got "${text}")`);
   }
 
   return steps;
 }
 
-function secondsFrom(text: string | undefined, fallback: number): number {
+function secondsFrom(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined || text.trim() === '') return fallback;
 
   const seconds = Number(text);
   if (!(seconds >= 1 && seconds <= 600)) {
-    throw new RangeError(`LOAD_STEP_SECONDS must be a number from 1 to 600 (got "${text}")`);
+    throw new RangeError(`${name} must be a number from 1 to 600 (got "${text}")`);
   }
 
   return seconds;
@@ -86,4 +123,20 @@ function transportsFrom(text: string | undefined): TransportName[] {
   }
 
   return names as TransportName[];
+}
+
+function pipelinesFrom(text: string | undefined): Pipeline[] {
+  if (text === undefined || text.trim() === '') return ['full', 'transport'];
+
+  const names = text.split(',').map((part) => part.trim());
+  if (
+    names.some((name) => name !== 'full' && name !== 'transport') ||
+    new Set(names).size !== names.length
+  ) {
+    throw new RangeError(
+      `LOAD_PIPELINES must list full and/or transport once each (got "${text}")`,
+    );
+  }
+
+  return names as Pipeline[];
 }

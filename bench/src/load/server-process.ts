@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { SessionSummary, TransportName } from '@voice-agent/media-core';
 
+import type { Pipeline } from './options.js';
 import { parseExposition, type Scrape } from './prometheus.js';
 
 /** The media server entry (see media-server-main.ts for why it is not the bin). */
@@ -22,9 +23,10 @@ const STOP_GRACE_MS = 5000;
 const STDERR_LINES_KEPT = 20;
 
 /** What the bench sets on the server, besides what it inherits (DSP_THREADS, …). */
-function serverEnv(transport: TransportName): NodeJS.ProcessEnv {
+function serverEnv(transport: TransportName, pipeline: Pipeline): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    LOAD_BENCH_DSP: pipeline === 'full' ? 'on' : 'off',
     MEDIA_PORT: '0',
     MEDIA_HOST: '127.0.0.1',
     MEDIA_TRANSPORT: transport,
@@ -75,12 +77,16 @@ export class MediaCoreProcess {
     return this.child.pid ?? -1;
   }
 
-  /** Starts the bin with `transport`; resolves with it once it listens, and its port. */
+  /**
+   * Starts the server with `transport` and `pipeline` (default: full, with DSP); resolves with
+   * it once it listens, and its port.
+   */
   static async start(
     transport: TransportName,
+    pipeline: Pipeline = 'full',
   ): Promise<{ server: MediaCoreProcess; port: number }> {
     const child = spawn(process.execPath, [SERVER_PATH], {
-      env: serverEnv(transport),
+      env: serverEnv(transport, pipeline),
       // The IPC channel carries nothing: it only lets the server notice the bench is gone.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

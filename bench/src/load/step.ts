@@ -102,6 +102,12 @@ export interface StepResult {
   mainThreadCpuMsPerSecond: number;
   /** Server CPU per call, ms per second. */
   cpuMsPerSecondPerCall: number;
+  /** Main-thread CPU per call, ms per second: the event loop's share of one call. */
+  mainThreadCpuMsPerSecondPerCall: number;
+  /** Media frames the server received per second over the window. */
+  framesInPerSecond: number;
+  /** Server CPU per frame received, µs: the cost that does not depend on the generator's pace. */
+  cpuUsPerFrame: number;
   /** Server CPU above its idle CPU, per call, ms per second: what one more call costs. */
   cpuMsPerSecondPerCallAboveIdle: number;
   /** Generator CPU over the window, ms per second. */
@@ -220,6 +226,9 @@ function measure(readings: StepReadings): StepResult {
   const windowReceived = framesIn(end.scrape) - framesIn(start.scrape);
 
   const serverCpu = cpuMsPerSecond(start.server, end.server);
+  const mainThreadCpu = cpuMsPerSecond(start.server, end.server, 'main');
+  const windowSeconds = (end.server.atMs - start.server.atMs) / 1000;
+  const framesInPerSecond = windowReceived / windowSeconds;
   const connected = Math.max(1, ready.connected);
   const result: StepResult = {
     calls,
@@ -237,14 +246,19 @@ function measure(readings: StepReadings): StepResult {
     lateFrames,
     lateFramesWholeCalls: readings.lateWholeCalls,
     droppedFrames,
+    // Without DSP no latency is observed: then the frames received are the base.
     badFramesPercent:
-      (100 * (lateFrames + droppedFrames)) / Math.max(1, latencyFrames + droppedFrames),
+      (100 * (lateFrames + droppedFrames)) /
+      Math.max(1, Math.max(latencyFrames, windowReceived) + droppedFrames),
     receivedPercent: (100 * windowReceived) / Math.max(1, done.window.framesSent),
     loopDelayP99Ms:
       1000 * sumOf(end.scrape, 'media_event_loop_delay_seconds', { quantile: '0.99' }),
     serverCpuMsPerSecond: serverCpu,
-    mainThreadCpuMsPerSecond: cpuMsPerSecond(start.server, end.server, 'main'),
+    mainThreadCpuMsPerSecond: mainThreadCpu,
     cpuMsPerSecondPerCall: serverCpu / connected,
+    mainThreadCpuMsPerSecondPerCall: mainThreadCpu / connected,
+    framesInPerSecond,
+    cpuUsPerFrame: (1000 * serverCpu) / Math.max(1, framesInPerSecond),
     cpuMsPerSecondPerCallAboveIdle: (serverCpu - target.idleCpuMsPerSecond) / connected,
     generatorCpuMsPerSecond: cpuMsPerSecond(start.generator, end.generator),
     rssBytes: end.server.rssBytes,

@@ -17,6 +17,8 @@ export interface Series {
   color: string;
   /** Points in x order; non-finite points are left out. */
   points: Point[];
+  /** Draw the line dashed (a second figure of the same subject, in the same colour). */
+  dashed?: boolean;
 }
 
 /** A dashed horizontal line at a y value (a limit or a goal). */
@@ -197,7 +199,8 @@ function seriesGroup(
 
   return [
     `<g data-series="${escapeXml(series.name)}">`,
-    `<polyline points="${path}" fill="none" stroke="${series.color}" stroke-width="2"/>`,
+    `<polyline points="${path}" fill="none" stroke="${series.color}" stroke-width="2"` +
+      `${dash(series)}/>`,
     ...markers,
     '</g>',
   ].join('\n');
@@ -210,8 +213,12 @@ function legend(series: readonly Series[], plot: PlotArea): string[] {
 
     return [
       `<line x1="${plot.right + 10}" y1="${y}" x2="${plot.right + 34}" y2="${y}" ` +
-        `stroke="${entry.color}" stroke-width="2"/>`,
+        `stroke="${entry.color}" stroke-width="2"${dash(entry)}/>`,
       `<text x="${plot.right + 40}" y="${y + 4}">${escapeXml(entry.name)}</text>`,
     ];
   });
+}
+
+function dash(series: Series): string {
+  return series.dashed === true ? ' stroke-dasharray="5 3"' : '';
 }

@@ -1,11 +1,14 @@
 // The load run as printed: one row per transport and step, a uws-vs-ws comparison, and the
 // plot of p99 latency against calls.
 import { fixed, type Table } from '../report.js';
+import type { Pipeline } from './options.js';
 import { MAX_P99_MS, type StepResult } from './step.js';
 import { buildLineChartSvg } from './svg-plot.js';
 
-/** One transport's run. */
+/** One transport's run on one pipeline. */
 export interface TransportRun {
+  /** What the server ran: the full pipeline, or transport-only (no DSP). */
+  pipeline: Pipeline;
   /** Transport asked for. */
   transport: string;
   /** Transport the server reported running (differs when uWebSockets.js did not load). */
@@ -80,7 +83,8 @@ function stepRow(transport: string, step: StepResult): string[] {
   ];
 }
 
-function stepVerdict(step: StepResult): string {
+/** "held" or "broke: why", with the retry and generator-behind marks. */
+export function stepVerdict(step: StepResult): string {
   const retried = step.firstTryBrokenBecause === undefined ? '' : ' (2nd try)';
   const behind = step.generatorBehind ? ' [generator behind]' : '';
 
@@ -131,11 +135,12 @@ export function comparisonTable(runs: readonly TransportRun[]): Table | undefine
   };
 }
 
-/** Per transport: idle figures and the most calls that held. */
+/** Per pipeline and transport: idle figures and the most calls that held. */
 export function capacityTable(runs: readonly TransportRun[]): Table {
   return {
-    title: 'Capacity by transport',
+    title: 'Capacity by pipeline and transport',
     columns: [
+      'pipeline',
       'transport',
       'in use',
       'idle RSS MB',
@@ -149,6 +154,7 @@ export function capacityTable(runs: readonly TransportRun[]): Table {
       const broken = run.steps.find((step) => step.brokenBecause.length > 0);
 
       return [
+        run.pipeline === 'full' ? 'full (DSP)' : 'transport only',
         run.transport,
         run.transportInUse ?? '?',
         fixed(run.idleRssBytes / MB, 0),
@@ -164,7 +170,8 @@ export function capacityTable(runs: readonly TransportRun[]): Table {
   };
 }
 
-const COLORS: Record<string, string> = { uws: '#1f77b4', ws: '#d62728' };
+/** Line colour per transport. */
+export const COLORS: Record<string, string> = { uws: '#1f77b4', ws: '#d62728' };
 
 /** The plot: p99 frame latency (ms) against concurrent calls, one line per transport. */
 export function latencyPlot(runs: readonly TransportRun[], goalP99Ms: number): string {

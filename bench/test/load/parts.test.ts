@@ -59,12 +59,28 @@ test('options: defaults, --quick, and errors that name the variable', () => {
   const full = loadOptions(['node', 'main.js', 'load'], {});
   assert.deepEqual(full.steps, [1, 50, 100, 200, 400, 800]);
   assert.deepEqual(full.transports, ['uws', 'ws']);
+  assert.deepEqual(full.pipelines, ['full', 'transport']);
+  assert.deepEqual(full.transportSteps, [100, 400, 800, 1600]);
 
   const quick = loadOptions(['node', 'main.js', 'load', '--quick'], { LOAD_TRANSPORTS: 'ws' });
   assert.ok(quick.quick && quick.stepMs < full.stepMs && quick.steps.length < full.steps.length);
+  assert.ok(quick.transportStepMs < full.transportStepMs);
+  assert.ok(quick.transportSteps.length < full.transportSteps.length);
   assert.deepEqual(quick.transports, ['ws']);
+
+  const only = loadOptions([], { LOAD_PIPELINES: 'transport', LOAD_TRANSPORT_STEPS: '10,20' });
+  assert.deepEqual([only.pipelines, only.transportSteps], [['transport'], [10, 20]]);
 
   assert.throws(() => loadOptions([], { LOAD_STEPS: '50,10' }), /LOAD_STEPS must be ascending/);
   assert.throws(() => loadOptions([], { LOAD_STEP_SECONDS: '0' }), /LOAD_STEP_SECONDS/);
   assert.throws(() => loadOptions([], { LOAD_TRANSPORTS: 'uws,h2' }), /LOAD_TRANSPORTS/);
+  assert.throws(
+    () => loadOptions([], { LOAD_TRANSPORT_STEPS: '0' }),
+    /LOAD_TRANSPORT_STEPS must be ascending/,
+  );
+  assert.throws(
+    () => loadOptions([], { LOAD_TRANSPORT_STEP_SECONDS: '700' }),
+    /LOAD_TRANSPORT_STEP_SECONDS/,
+  );
+  assert.throws(() => loadOptions([], { LOAD_PIPELINES: 'full,full' }), /LOAD_PIPELINES/);
 });

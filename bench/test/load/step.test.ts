@@ -45,6 +45,34 @@ test('a step of 3 real-time calls is measured from the server and the generator'
   assert.throws(() => readProc(server.pid), /ENOENT/);
 });
 
+test('without DSP, a step counts frames and CPU per frame, and observes no latency', async () => {
+  const { server, port } = await MediaCoreProcess.start('uws', 'transport');
+  try {
+    const idleRssBytes = readProc(server.pid).rssBytes;
+    const step = await runStep(
+      { server, port, idleRssBytes, idleCpuMsPerSecond: 0 },
+      3,
+      1000,
+      FIXTURE,
+    );
+
+    assert.deepEqual([step.connected, step.failed, step.closedEarly], [3, 0, 0]);
+    // No DSP pool: no frame reaches 16 kHz PCM, so no latency and no DSP drop.
+    assert.equal(step.latencyFrames, 0);
+    assert.ok(Number.isNaN(step.latencyP99Ms));
+    assert.equal(step.droppedFrames, 0);
+    // 3 calls × 50 frames/s, give or take the window's edges.
+    assert.ok(
+      step.framesInPerSecond >= 120 && step.framesInPerSecond <= 180,
+      `${step.framesInPerSecond}`,
+    );
+    assert.ok(step.cpuUsPerFrame > 0 && step.mainThreadCpuMsPerSecondPerCall > 0);
+    assert.deepEqual(step.brokenBecause, []);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('a server that cannot start is reported with the reason', async () => {
   const saved = process.env.DSP_THREADS;
   process.env.DSP_THREADS = 'many';

@@ -134,7 +134,10 @@ describe('Playback', () => {
     const startMs = performance.now();
 
     playback.enqueue(tone(16000, 2000), 16000);
-    assert.equal(listener.media().length, 5, 'the lead goes out at once');
+    // 100 ms of lead is 5 frames; resampling 2 s of audio on a loaded machine can take longer
+    // than a frame, and the pacing clock (rightly) counts that time as played.
+    const sentAtOnce = listener.media().length;
+    assert.ok(sentAtOnce >= 5 && sentAtOnce <= 6, `the lead goes out at once: ${sentAtOnce}`);
     await sleep(600);
 
     // An ideal player that starts each frame as soon as it has it and the previous one ended:
@@ -146,7 +149,11 @@ describe('Playback', () => {
       worstAheadMs = Math.max(worstAheadMs, playEndMs - entry.atMs);
       playEndMs = Math.max(playEndMs, entry.atMs) + 20;
     }
-    assert.ok(worstAheadMs <= 101, `held ${worstAheadMs.toFixed(1)} ms ahead (lead 100)`);
+    const lateStartMs = (sentAtOnce - 5) * 20;
+    assert.ok(
+      worstAheadMs <= 101 + lateStartMs,
+      `held ${worstAheadMs.toFixed(1)} ms ahead (lead 100, started ${lateStartMs} ms late)`,
+    );
 
     const elapsedMs = performance.now() - startMs;
     const expected = Math.floor((elapsedMs + 100) / 20);

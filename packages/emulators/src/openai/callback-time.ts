@@ -1,4 +1,5 @@
-// Resolves a spoken call-back time ("tomorrow at 5 pm", "कल शाम पांच बजे") against the call's
+// Resolves a spoken call-back time ("tomorrow at 5 pm", "कल शाम पांच बजे", "நாளை மாலை ஐந்து
+// மணிக்கு") against the call's
 // `now` into an ISO 8601 time in the same offset, as a model would from its prompt.
 import { parseSpokenAmount } from '@voice-agent/media-core/dialogue';
 
@@ -33,9 +34,9 @@ export function callbackTime(text: string, now: string): string {
 }
 
 function dayOffset(text: string): number {
-  if (/day after tomorrow|परसों/i.test(text)) return 2;
+  if (/day after tomorrow|परसों|நாளை மறுநாள்|நாளன்னைக்கு/i.test(text)) return 2;
 
-  if (/tomorrow|कल/i.test(text)) return 1;
+  if (/tomorrow|कल|நாளை|நாளைக்கு/i.test(text)) return 1;
 
   return 0;
 }
@@ -48,11 +49,13 @@ function spokenHour(text: string): number | undefined {
     if (hour) return /p/i.test(english[2] ?? '') && hour < 12 ? hour + 12 : hour;
   }
 
-  const hindi = /(\S+)\s+बजे/.exec(text);
-  const hindiHour = hindi ? Number(hindi[1]) || hourWord(hindi[1] ?? '') : undefined;
-  if (!hindiHour) return undefined;
+  // "पांच बजे", "ஐந்து மணிக்கு": the word before the Hindi or Tamil word for o'clock.
+  const said = /(\S+)\s+(?:बजे|மணி)/.exec(text);
+  const hour = said ? Number(said[1]) || hourWord(said[1] ?? '') : undefined;
+  if (!hour) return undefined;
 
-  // शाम (evening) and रात (night) are afternoon hours; दोपहर (noon) from 1 to 5.
-  const afternoon = /शाम|रात/.test(text) || (/दोपहर/.test(text) && hindiHour < 6);
-  return afternoon && hindiHour < 12 ? hindiHour + 12 : hindiHour;
+  // Evening and night (शाम, रात, மாலை, இரவு) are afternoon hours; noon (दोपहर, மதியம்) from 1 to 5.
+  const afternoon =
+    /शाम|रात|மாலை|சாயங்காலம்|இரவு|ராத்திரி/.test(text) || (/दोपहर|மதியம்/.test(text) && hour < 6);
+  return afternoon && hour < 12 ? hour + 12 : hour;
 }

@@ -1,9 +1,19 @@
-// What the emulator's loan agent says for each next step, in English and Hindi: the wording a
+// What the emulator's loan agent says for each next step, in English, Hindi and Tamil: the wording a
 // model would give the policy's decision.
 import { parseSpokenAmount } from '@voice-agent/media-core/dialogue';
 import type { CallState } from './call-state.js';
 
 type Words = Record<string, (state: CallState) => string>;
+
+type Language = 'en' | 'hi' | 'ta';
+
+const zero: Record<Language, string> = { en: 'zero', hi: 'शून्य', ta: 'பூஜ்யம்' };
+
+const inrUnits: [number, Record<Language, string>][] = [
+  [10_000_000, { en: 'crore', hi: 'करोड़', ta: 'கோடி' }],
+  [100_000, { en: 'lakh', hi: 'लाख', ta: 'லட்சம்' }],
+  [1_000, { en: 'thousand', hi: 'हज़ार', ta: 'ஆயிரம்' }],
+];
 
 const english: Words = {
   'ask name_confirmed': (s) =>
@@ -54,9 +64,36 @@ const hindi: Words = {
   refused: () => 'माफ़ कीजिए, मैं समझ नहीं पाई।',
 };
 
+const tamil: Words = {
+  'ask name_confirmed': (s) =>
+    `நான் ஒரு AI உதவியாளர், கடன் சலுகை பற்றி அழைக்கிறேன், இந்த அழைப்பு பதிவு செய்யப்படுகிறது. நான் ${s.leadName} அவர்களிடம் பேசுகிறேனா?`,
+  'ask consent': (s) => `நன்றி ${firstName(s)} அவர்களே. கடன் பற்றிப் பேச இது சரியான நேரமா?`,
+  'ask loan_type': () =>
+    'நல்லது. உங்களுக்கு எந்த வகைக் கடன் வேண்டும்: வீடு, தனிநபர், தொழில், வாகனம் அல்லது தங்கம்?',
+  'ask amount_inr': () =>
+    'நல்ல தேர்வு. எங்களிடம் நீண்ட கால அவகாசமும் விரைவான ஒப்புதலும் உண்டு. உங்களுக்கு எவ்வளவு தொகை வேண்டும்?',
+  'ask monthly_income_inr': () => 'நன்றி. உங்கள் மாத வருமானம் எவ்வளவு?',
+  'ask employment_type': () => 'நீங்கள் சம்பளத்திற்கு வேலை பார்க்கிறீர்களா, அல்லது சொந்தத் தொழில் செய்கிறீர்களா?',
+  'ask city': () => 'நீங்கள் எந்த ஊரில் வசிக்கிறீர்கள்?',
+  'ask existing_emi_inr': () => 'இப்போது ஏதாவது EMI கட்டுகிறீர்களா? ஆம் என்றால், மாதம் எவ்வளவு?',
+  confirm: (s) =>
+    `ஒருமுறை சரிபார்க்கிறேன். ${inr(s.facts.amount_inr, 'ta')} ரூபாய் கடன், மாத வருமானம் ${inr(s.facts.monthly_income_inr, 'ta')}, ஊர் ${String(s.facts.city)}, மாதம் ${inr(s.facts.existing_emi_inr, 'ta')} EMI. எல்லாம் சரியா?`,
+  'end qualified': () =>
+    'வாழ்த்துகள், இந்தக் கடனுக்கு நீங்கள் முதல்கட்டமாகத் தகுதி பெற்றுள்ளீர்கள். அடுத்த படிகளுக்கு எங்கள் கடன் அதிகாரி உங்களை அழைப்பார். நன்றி!',
+  'end not_qualified': () =>
+    'நன்றி. இந்த விவரங்களுடன் இப்போது இந்தக் கடனை வழங்க முடியாது. இனிய நாளாக அமையட்டும்.',
+  'end do_not_call': () => 'சரி, இனி உங்களை அழைக்க மாட்டோம். தொந்தரவுக்கு மன்னிக்கவும், வணக்கம்.',
+  'end not_interested': () => 'பரவாயில்லை. உங்கள் நேரத்திற்கு நன்றி, வணக்கம்.',
+  'end callback': (s) => `சரி, ${when(s, 'ta')} உங்களை அழைக்கிறேன். நன்றி, வணக்கம்.`,
+  hand_off: () => 'சரி. உங்களை இப்போது கடன் அதிகாரியுடன் இணைக்கிறேன், தயவுசெய்து லைனில் இருங்கள்.',
+  refused: () => 'மன்னிக்கவும், எனக்குப் புரியவில்லை.',
+};
+
+const wordsByLanguage: Record<string, Words> = { 'hi-IN': hindi, 'ta-IN': tamil };
+
 /** The reply for the state's next step, in its language (a refusal first asks again). */
 export function replyFor(state: CallState, refused: boolean): string {
-  const words = state.language === 'hi-IN' ? hindi : english;
+  const words = wordsByLanguage[state.language] ?? english;
   const [action = '', detail = ''] = state.next.split(' ');
   const key = action === 'ask' ? `ask ${detail}` : action === 'end' ? `end ${detail}` : action;
   const say = words[key] ?? words.hand_off;
@@ -74,32 +111,32 @@ function firstName(state: CallState): string {
  * value is a number of rupees, or the caller's words for one (a fact just recorded, not yet
  * normalised by the policy).
  */
-function inr(value: unknown, language: 'en' | 'hi'): string {
+function inr(value: unknown, language: Language): string {
   const amount = typeof value === 'string' ? (parseSpokenAmount(value) ?? NaN) : Number(value);
-  if (!Number.isFinite(amount) || amount === 0) return language === 'en' ? 'zero' : 'शून्य';
+  if (!Number.isFinite(amount) || amount === 0) return zero[language];
 
-  const units: [number, string, string][] = [
-    [10_000_000, 'crore', 'करोड़'],
-    [100_000, 'lakh', 'लाख'],
-    [1_000, 'thousand', 'हज़ार'],
-  ];
-  const unit = units.find(([size]) => amount >= size);
+  const unit = inrUnits.find(([size]) => amount >= size);
   if (!unit) return String(amount);
 
   const count = Math.round((amount / unit[0]) * 100) / 100;
-  return `${count} ${language === 'en' ? unit[1] : unit[2]}`;
+  return `${count} ${unit[1][language]}`;
 }
 
 // Limit: a call-back two or more days ahead is still worded "tomorrow"; the time itself (in
 // the tool call) is right, only the spoken confirmation is off.
-/** "tomorrow at 5 PM" / "कल 5 बजे", from the call-back time in the step. */
-function when(state: CallState, language: 'en' | 'hi'): string {
+/** "tomorrow at 5 PM" / "कल 5 बजे" / "நாளை மாலை 5 மணிக்கு", from the call-back time in the step. */
+function when(state: CallState, language: Language): string {
   const at = state.next.split(' ')[2] ?? '';
   const time = /T(\d{2}):(\d{2})/.exec(at);
   const hour = Number(time?.[1] ?? 0);
   const sameDay = at.slice(0, 10) === (state.now ?? '').slice(0, 10);
 
   if (language === 'hi') return `${sameDay ? 'आज' : 'कल'} ${hour > 12 ? hour - 12 : hour} बजे`;
+
+  if (language === 'ta') {
+    const part = hour < 12 ? 'காலை' : hour < 16 ? 'மதியம்' : hour < 19 ? 'மாலை' : 'இரவு';
+    return `${sameDay ? 'இன்று' : 'நாளை'} ${part} ${hour > 12 ? hour - 12 : hour} மணிக்கு`;
+  }
 
   const clock = `${hour > 12 ? hour - 12 : hour} ${hour >= 12 ? 'PM' : 'AM'}`;
   return `${sameDay ? 'today' : 'tomorrow'} at ${clock}`;

@@ -88,6 +88,30 @@ describe('loan conversations end to end', { timeout: 120_000 }, () => {
     });
   }
 
+  it('loan-ta-IN: a Tamil call gets Tamil replies and ends in the call-back asked for', async () => {
+    const callId = 'call-loan-ta-IN';
+    await playScript('loan-ta-IN', callId, 'ta-IN');
+
+    const outcome = stack.peer.of(callId, 'outcome')[0]?.payload;
+    assert.equal(outcome?.['outcome'], 'callback', JSON.stringify(outcome));
+    // "நாளை மாலை 5 மணிக்கு": tomorrow, 5 pm in the caller's time zone.
+    assert.match(String(outcome?.['callback_at']), /T17:00:00\+05:30$/);
+    const facts = outcome?.['facts'] as Record<string, unknown>;
+    assert.equal(facts['loan_type'], 'home');
+    assert.equal(facts['amount_inr'], 2_500_000);
+
+    const agentSaid = stack.peer
+      .of(callId, 'turn')
+      .filter((t) => t.payload['role'] === 'agent')
+      .map((t) => String(t.payload['text']));
+    // The bot also says the time back to the caller.
+    assert.match(agentSaid.join(' '), /நாளை மாலை 5 மணிக்கு/);
+    assert.ok(
+      agentSaid.every((text) => /[\u0b80-\u0bff]/.test(text)),
+      agentSaid.join(' | '),
+    );
+  });
+
   it('an LLM outage ends in the apology and a hand-off', async () => {
     const callId = 'call-llm-outage';
     stack.peer.leads.set(callId, { name: 'Rahul Sharma', language: 'en-IN' });

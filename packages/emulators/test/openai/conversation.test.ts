@@ -4,6 +4,15 @@ import { startOpenAiEmulator, type OpenAiEmulator } from '../../src/openai/serve
 import { assertValidHistory, newCall, scriptTurns, turn, utterance } from './dialogue-harness.js';
 
 const devanagari = /[\u0900-\u097f]/;
+const tamilScript = /[\u0b80-\u0bff]/;
+
+/** Whether a reply is written in the script of `language` (and en-IN in neither). */
+function inScriptOf(sentence: string, language: string): boolean {
+  if (language === 'hi-IN') return devanagari.test(sentence) && !tamilScript.test(sentence);
+  if (language === 'ta-IN') return tamilScript.test(sentence) && !devanagari.test(sentence);
+
+  return !devanagari.test(sentence) && !tamilScript.test(sentence);
+}
 
 describe('loan dialogue against the openai emulator (real SDK, real socket)', () => {
   let emulator: OpenAiEmulator;
@@ -13,7 +22,13 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
   });
   after(() => emulator.close());
 
-  for (const name of ['loan-en-IN', 'loan-hi-IN', 'do-not-call-en-IN', 'handoff-dtmf']) {
+  for (const name of [
+    'loan-en-IN',
+    'loan-hi-IN',
+    'loan-ta-IN',
+    'do-not-call-en-IN',
+    'handoff-dtmf',
+  ]) {
     it(`fixture script ${name} reaches its expected outcome`, async () => {
       const script = await scriptTurns(name);
       const agent = newCall(emulator.baseUrl, script.language);
@@ -27,8 +42,10 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
 
         const result = await turn(agent, said, script.language);
         assert.ok(result.sentences.length > 0, `the bot answers "${said}"`);
-        const inHindi = result.sentences.every((sentence) => devanagari.test(sentence));
-        assert.equal(inHindi, script.language === 'hi-IN', `reply language for "${said}"`);
+        const inLanguage = result.sentences.every((sentence) => {
+          return inScriptOf(sentence, script.language);
+        });
+        assert.ok(inLanguage, `reply language for "${said}": ${result.sentences.join(' | ')}`);
       }
 
       assert.equal(agent.policy.outcome, script.outcome);
@@ -68,6 +85,55 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
       assert.deepEqual(requests, [...script.turns.map(() => 1).slice(1), 2], name);
       assertValidHistory(agent.history);
     }
+  });
+
+  it('the ta-IN caller gives the first facts in Tamil, then gets the call-back time asked for', async () => {
+    const script = await scriptTurns('loan-ta-IN');
+    const agent = newCall(emulator.baseUrl, script.language);
+    const replies: string[] = [];
+    let last: Awaited<ReturnType<typeof turn>> | undefined;
+    for (const said of script.turns) {
+      last = await turn(agent, said, script.language);
+      replies.push(...last.sentences);
+    }
+
+    assert.deepEqual(agent.policy.facts, {
+      name_confirmed: true,
+      consent: true,
+      loan_type: 'home',
+      amount_inr: 2_500_000,
+      monthly_income_inr: 80_000,
+    });
+    assert.equal(agent.policy.outcome, 'callback');
+    assert.deepEqual(last?.done.next, {
+      action: 'end',
+      outcome: 'callback',
+      callbackAt: '2025-06-02T17:00:00+05:30',
+    });
+    assert.match(last?.sentences.join(' ') ?? '', /நாளை மாலை 5 மணிக்கு/);
+    assert.ok(
+      replies.every((reply) => tamilScript.test(reply)),
+      replies.join(' | '),
+    );
+    const system =
+      (emulator.requests.at(-1)?.body.messages as { content: string }[])[0]?.content ?? '';
+    assert.match(system, /^language: ta-IN \(Tamil\)/m);
+    assertValidHistory(agent.history);
+  });
+
+  it('a Tamil caller who asks for a person is handed off; one who refuses calls is not called', async () => {
+    const human = newCall(emulator.baseUrl, 'ta-IN');
+    await turn(human, await utterance('ta-IN.confirm-name'), 'ta-IN');
+    const handedOff = await turn(human, await utterance('ta-IN.human'), 'ta-IN');
+
+    assert.deepEqual(handedOff.done.next, { action: 'hand_off', reason: 'caller_asked' });
+    assert.match(handedOff.sentences.join(' '), /கடன் அதிகாரியுடன் இணைக்கிறேன்/);
+
+    const refusing = newCall(emulator.baseUrl, 'ta-IN');
+    const ended = await turn(refusing, await utterance('ta-IN.do-not-call'), 'ta-IN');
+
+    assert.equal(refusing.policy.outcome, 'do_not_call');
+    assert.ok(ended.sentences.every((sentence) => tamilScript.test(sentence)));
   });
 
   it('a fact-recording turn is one request: its words stream, then its tool calls apply', async () => {
@@ -174,6 +240,7 @@ describe('loan dialogue against the openai emulator (real SDK, real socket)', ()
     for (const [id, language] of [
       ['en-IN.callback', 'en-IN'],
       ['hi-IN.callback', 'hi-IN'],
+      ['ta-IN.callback', 'ta-IN'],
     ] as const) {
       const later = newCall(emulator.baseUrl, language);
       const result = await turn(later, await utterance(id), language);

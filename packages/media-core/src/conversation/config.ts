@@ -24,7 +24,7 @@ export interface VoiceAgentConfig {
   conversation: ConversationOptions;
   /** OUTBOX_DIR: folder of the outbox's journals (default ./data/outbox). */
   outboxDir: string;
-  /** VOICE_LANGUAGES: languages whose fixed prompts are synthesized at start (default en-IN,hi-IN). */
+  /** VOICE_LANGUAGES: languages whose fixed prompts are synthesized at start (default en-IN,hi-IN,ta-IN). */
   languages: string[];
   /** Parts that run on local emulators (no credentials): `google`, `sarvam`, `openai`. */
   emulated: string[];
@@ -60,7 +60,7 @@ export function loadVoiceAgentConfig(env: Env = process.env): VoiceAgentConfig {
       defaultLanguage: env.DEFAULT_LANGUAGE?.trim() || DEFAULT_CONVERSATION_OPTIONS.defaultLanguage,
     },
     outboxDir: env.OUTBOX_DIR?.trim() || './data/outbox',
-    languages: (env.VOICE_LANGUAGES ?? 'en-IN,hi-IN')
+    languages: (env.VOICE_LANGUAGES ?? 'en-IN,hi-IN,ta-IN')
       .split(',')
       .map((l) => l.trim())
       .filter(Boolean),

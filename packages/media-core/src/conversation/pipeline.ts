@@ -99,6 +99,8 @@ export class CallConversation {
   private speechEndAtMs: number | undefined;
   private ending = false;
   private handedOff = false;
+  /** When the caller asked to be called back (ISO time), from the dialogue's end of call. */
+  private callbackAt: string | undefined;
   private bargeIns = 0;
   private resolveClosed!: () => void;
 
@@ -323,7 +325,10 @@ export class CallConversation {
     this.endTurn(seq, clock, spoken);
     const holdSaid = spoken.at(-1) === this.brain?.phrase('hold');
     if (action?.type === 'handoff') await this.handOff(action.reason, holdSaid);
-    if (action?.type === 'end') await this.endCall();
+    if (action?.type === 'end') {
+      this.callbackAt = action.callbackAt;
+      await this.endCall();
+    }
   }
 
   private onBrainEvent(
@@ -516,7 +521,7 @@ export class CallConversation {
   private report(summary: SessionSummary): void {
     const brain = this.brain;
     const outcome = brain?.outcome ?? (this.handedOff ? 'handed_off' : 'incomplete');
-    this.events.outcome(outcome, brain?.facts() ?? {});
+    this.events.outcome(outcome, brain?.facts() ?? {}, this.callbackAt);
     this.events.latencySummary(summarizeTurns(this.turns));
     this.events.callEnded({
       reason: summary.reason,

@@ -100,17 +100,39 @@ const loanSynonyms: Record<string, LoanType> = {
   सोना: 'gold',
 };
 
-const employmentSynonyms: [RegExp, EmploymentType][] = [
-  [/self[\s_-]?employed|freelanc|अपना काम|स्वरोजगार/, 'self_employed'],
-  [/business|own (a |my )?(shop|firm|company)|व्यापार|व्यवसाय|बिजनेस|दुकान/, 'business_owner'],
-  [/salar|job|employee|नौकरी|वेतन|सैलरी/, 'salaried'],
-  [/doctor|lawyer|chartered|architect|professional|consultant/, 'professional'],
-  [/retire|pension|रिटायर|पेंशन/, 'retired'],
-  [/unemployed|no job|not working|बेरोजगार/, 'unemployed'],
+/** Tamil loan words, matched at a word's start: Tamil adds case endings (வீட்டுக் கடன்). */
+const tamilLoanStems: [string, LoanType][] = [
+  ['வீட்டு', 'home'],
+  ['வீடு', 'home'],
+  ['ஹோம்', 'home'],
+  ['தனிநபர்', 'personal'],
+  ['பர்சனல்', 'personal'],
+  ['தொழில்', 'business'],
+  ['வணிக', 'business'],
+  ['பிசினஸ்', 'business'],
+  ['வாகன', 'vehicle'],
+  ['கார்', 'vehicle'],
+  ['பைக்', 'vehicle'],
+  ['தங்க', 'gold'],
+  ['நகை', 'gold'],
+  ['கோல்டு', 'gold'],
 ];
 
-const yesWords = /^(true|yes|y|yeah|yep|correct|right|sure|ok|okay|हाँ|हां|जी|जी हाँ|सही|ठीक)$/;
-const noWords = /^(false|no|n|nope|not now|wrong|नहीं|ना|गलत)$/;
+const employmentSynonyms: [RegExp, EmploymentType][] = [
+  [/self[\s_-]?employed|freelanc|अपना काम|स्वरोजगार|சொந்த (தொழில்|வேலை)|சுயதொழில்/, 'self_employed'],
+  [
+    /business|own (a |my )?(shop|firm|company)|व्यापार|व्यवसाय|बिजनेस|दुकान|வியாபார|கடை வைத்திருக்/,
+    'business_owner',
+  ],
+  [/salar|job|employee|नौकरी|वेतन|सैलरी|சம்பள|உத்தியோக|வேலை(?!\s*(இல்|கிடையாது))/, 'salaried'],
+  [/doctor|lawyer|chartered|architect|professional|consultant|மருத்துவர்|வழக்கறிஞர்/, 'professional'],
+  [/retire|pension|रिटायर|पेंशन|ஓய்வு|பென்ஷன்/, 'retired'],
+  [/unemployed|no job|not working|बेरोजगार|வேலை\s*(இல்|கிடையாது)/, 'unemployed'],
+];
+
+const yesWords =
+  /^(true|yes|y|yeah|yep|correct|right|sure|ok|okay|हाँ|हां|जी|जी हाँ|सही|ठीक|ஆமாம்|ஆமா|ஆம்|சரி|சரிதான்|ஓகே)$/;
+const noWords = /^(false|no|n|nope|not now|wrong|नहीं|ना|गलत|இல்லை|இல்ல|வேண்டாம்|தவறு)$/;
 
 /**
  * Checks and normalises a fact the LLM recorded (the value as it sent it: a string, number or
@@ -164,6 +186,11 @@ function toLoanType(value: unknown): LoanType {
     if (type) return type;
   }
 
+  for (const word of words) {
+    const stem = tamilLoanStems.find(([start]) => word.startsWith(start));
+    if (stem) return stem[1];
+  }
+
   throw new FactError('loan_type', `must be one of ${loanTypes.join(', ')}`);
 }
 
@@ -184,6 +211,9 @@ function toInr(name: string, value: unknown, min: number): number {
 function spokenInr(value: unknown): number | undefined {
   const text = String(value);
   if (/^\s*(none|nil|no|zero|nothing|कोई नहीं|नहीं|शून्य)\b/i.test(text)) return 0;
+
+  // \b does not see Tamil letters as word characters, so the Tamil words end at a space or the end.
+  if (/^\s*(எதுவும் இல்லை|ஒன்றும் இல்லை|இல்லை|பூஜ்யம்|பூஜ்ஜியம்)(?=[\s,.!?]|$)/.test(text)) return 0;
 
   return parseSpokenAmount(text);
 }

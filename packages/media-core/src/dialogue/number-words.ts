@@ -1,5 +1,6 @@
-// Spoken amounts in Indian English and Hindi to rupees: "25 lakh", "twenty five lakh",
-// "2.5 crore", "25,00,000", "80k", "पच्चीस लाख", "साढ़े तीन लाख".
+// Spoken amounts in Indian English, Hindi and Tamil to rupees: "25 lakh", "twenty five lakh",
+// "2.5 crore", "25,00,000", "80k", "पच्चीस लाख", "साढ़े तीन लाख", "இருபத்தைந்து லட்சம்".
+import { tamilMultipliers, tamilNumberWords } from './tamil-numbers.js';
 
 const englishUnits: Record<string, number> = {
   zero: 0,
@@ -66,6 +67,7 @@ const multipliers: Record<string, number> = {
   हजार: 1_000,
   लाख: 100_000,
   करोड: 10_000_000,
+  ...tamilMultipliers,
 };
 
 /** Hindi fractions said before a number or a multiplier. */
@@ -82,6 +84,7 @@ hindiOneToNinetyNine.forEach((word, index) => wordValues.set(normaliseWord(word)
 wordValues.set('शून्य', 0);
 wordValues.set('छः', 6);
 wordValues.set('पन्द्रह', 15);
+for (const [word, value] of tamilNumberWords) wordValues.set(normaliseWord(word), value);
 
 /** Words allowed inside a number phrase without ending it. */
 const connectors = new Set(['and', 'a', 'और']);
@@ -89,6 +92,7 @@ const connectors = new Set(['and', 'a', 'और']);
 /**
  * Folds spelling variants of Hindi: drops the nukta (हज़ार → हजार, करोड़ → करोड) and writes
  * chandrabindu as anusvara (पाँच → पांच), as both are used interchangeably in speech transcripts.
+ * Devanagari and Tamil digits become ASCII digits.
  */
 export function normaliseWord(word: string): string {
   return word
@@ -96,7 +100,8 @@ export function normaliseWord(word: string): string {
     .toLowerCase()
     .replace(/\u093c/g, '')
     .replace(/\u0901/g, '\u0902')
-    .replace(/[\u0966-\u096f]/g, (digit) => String(digit.charCodeAt(0) - 0x0966));
+    .replace(/[\u0966-\u096f]/g, (digit) => String(digit.charCodeAt(0) - 0x0966))
+    .replace(/[\u0be6-\u0bef]/g, (digit) => String(digit.charCodeAt(0) - 0x0be6));
 }
 
 /** Splits text into number-relevant tokens: digits (with a decimal part) and words. */

@@ -49,13 +49,13 @@ const packageRoot = new URL('../../../', import.meta.url);
 const cache = new Map<string, DialogueTexts>();
 
 /** Languages with phrase and prompt files. */
-export const dialogueLanguages: readonly string[] = ['en-IN', 'hi-IN'];
+export const dialogueLanguages: readonly string[] = ['en-IN', 'hi-IN', 'ta-IN'];
 
 /**
  * The phrases and prompt of `language` (cached after the first read). A language without files
  * gets en-IN's.
  */
-// Limit: only en-IN and hi-IN have files; a ta-IN caller is answered in English.
+// Limit: only en-IN, hi-IN and ta-IN have files; other languages are answered in English.
 export function dialogueTexts(language: string, root: URL = packageRoot): DialogueTexts {
   const chosen = dialogueLanguages.includes(language) ? language : fallbackLanguage;
   const key = `${root.href}|${chosen}`;

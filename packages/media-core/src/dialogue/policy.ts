@@ -2,6 +2,7 @@
 // what comes next (the fact to ask, the read-back, the end, a hand-off). The LLM only words it.
 import type { FactName, LoanFacts } from './facts.js';
 import { FactError, factOrder, isFactName, normaliseFact } from './facts.js';
+import { dialogueLanguages } from './phrases.js';
 import type {
   QualificationResult,
   QualificationRules,
@@ -98,7 +99,7 @@ export class DialoguePolicy {
   constructor(options: PolicyOptions) {
     this.leadName = options.leadName;
     this.currentLanguage = options.language;
-    this.languages = options.languages ?? ['en-IN', 'hi-IN'];
+    this.languages = options.languages ?? dialogueLanguages;
     this.rules = qualificationRules(options.rules);
     this.lowConfidence = options.lowConfidence ?? { threshold: 0.5, count: 2 };
     this.maxCallbackAheadMs = options.maxCallbackAheadMs ?? 30 * 24 * 3600_000;

@@ -15,6 +15,7 @@ export interface AgentIdentity {
 const languageNames: Record<string, string> = {
   'en-IN': 'English (India)',
   'hi-IN': 'Hindi',
+  'ta-IN': 'Tamil',
 };
 
 /** One line that says what the bot does next: `ask amount_inr`, `end callback <time>`. */

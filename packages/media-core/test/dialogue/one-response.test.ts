@@ -27,8 +27,8 @@ describe('one request a turn', () => {
     assert.match(state, /^next: ask name_confirmed$/m);
   });
 
-  it('both prompts ask for the words and the tool calls in the same response', () => {
-    for (const language of ['en-IN', 'hi-IN']) {
+  it('every prompt asks for the words and the tool calls in the same response', () => {
+    for (const language of ['en-IN', 'hi-IN', 'ta-IN']) {
       const prompt = dialogueTexts(language).systemPrompt;
       assert.match(prompt, /`order`/, language);
       assert.match(prompt, /`details_confirmed`/, language);

@@ -191,7 +191,7 @@ describe('dialogue policy', () => {
     call.onCallerTurn({ text: 'हाँ', language: 'hi-IN' });
     assert.equal(call.language, 'hi-IN');
 
-    call.onCallerTurn({ text: 'சரி', language: 'ta-IN' });
+    call.onCallerTurn({ text: 'ঠিক আছে', language: 'bn-IN' });
     assert.equal(call.language, 'hi-IN');
     assert.match(
       callState(call, now, 330),
@@ -211,7 +211,28 @@ describe('phrases and prompts', () => {
     assert.match(dialogueTexts('hi-IN').systemPrompt, /\{\{state\}\}/);
   });
 
+  it('load ta-IN in Tamil script, with the AI and recording disclosure in the opening', () => {
+    const values = { agentName: 'Asha', lenderName: 'Example Finance', leadName: 'Rahul Sharma' };
+    const tamil = dialogueTexts('ta-IN');
+    const opening = fillPhrase(tamil.phrases.opening, values);
+
+    assert.equal(tamil.phrases.language, 'ta-IN');
+    assert.match(opening, /AI உதவியாளர்.*பதிவு செய்யப்படுகிறது.*Rahul Sharma அவர்களிடம்/);
+    for (const text of Object.values(tamil.phrases)) {
+      assert.ok(text === 'ta-IN' || /[\u0B80-\u0BFF]/.test(text), text);
+    }
+    assert.match(tamil.systemPrompt, /\{\{state\}\}/);
+  });
+
+  it('a caller switching to Tamil is answered in Tamil', () => {
+    const call = policy();
+    call.onCallerTurn({ text: 'சரி', language: 'ta-IN' });
+
+    assert.equal(call.language, 'ta-IN');
+    assert.match(callState(call, now, 330), /^language: ta-IN \(Tamil\)\n/);
+  });
+
   it('fall back to en-IN for a language without files', () => {
-    assert.equal(dialogueTexts('ta-IN').phrases.language, 'en-IN');
+    assert.equal(dialogueTexts('bn-IN').phrases.language, 'en-IN');
   });
 });

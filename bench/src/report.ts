@@ -67,6 +67,28 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+/** The p-th percentile (nearest rank) of `values`; NaN when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+}
+
+/** A row of `label`, the count, p50, p95, p99 and max of `values` (ms, one decimal). */
+export function quantileRow(label: string, values: readonly number[]): string[] {
+  return [
+    label,
+    String(values.length),
+    fixed(median(values), 1),
+    fixed(percentile(values, 95), 1),
+    fixed(percentile(values, 99), 1),
+    fixed(Math.max(...values), 1),
+  ];
+}
+
 /** A number with `digits` decimals, or a dash when it is not finite. */
 export function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '–';

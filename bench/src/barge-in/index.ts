@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { loadFixtureManifest, type StreamRequest } from '@voice-agent/emulators';
 
-import { fixed, median, type BenchResult } from '../report.js';
-import { REALISTIC_LATENCY, percentile, startBed } from '../turn/bed.js';
+import { fixed, percentile, quantileRow, type BenchResult } from '../report.js';
+import { REALISTIC_LATENCY, startBed } from '../turn/bed.js';
 import { runBargeInCaller, type CallerMeasures } from './caller-run.js';
 
 /** Concurrent calls (env BARGE_IN_BENCH_CALLS). */
@@ -46,14 +46,6 @@ function report(calls: CallerMeasures[]): BenchResult {
   const server = calls.flatMap((call) => call.clearAfterFrameMs);
   const coughs = calls.flatMap((call) => call.coughs);
   const resumed = coughs.flatMap((c) => (c.resumedAfterMs === undefined ? [] : [c.resumedAfterMs]));
-  const row = (label: string, values: number[]) => [
-    label,
-    String(values.length),
-    fixed(median(values), 1),
-    fixed(percentile(values, 95), 1),
-    fixed(percentile(values, 99), 1),
-    fixed(Math.max(...values), 1),
-  ];
   const reactionP95 = percentile(reaction, 95);
   const serverP99 = percentile(server, 99);
 
@@ -63,9 +55,9 @@ function report(calls: CallerMeasures[]): BenchResult {
         title: `Barge-in, ${CALLS} concurrent calls (ms)`,
         columns: ['measure', 'count', 'p50', 'p95', 'p99', 'max'],
         rows: [
-          row('speech onset → bot audio stops at the caller', reaction),
-          row('server share: last caller frame → clear arrives (wall)', server),
-          row('false interruption: noise end → bot resumes at the caller', resumed),
+          quantileRow('speech onset → bot audio stops at the caller', reaction),
+          quantileRow('server share: last caller frame → clear arrives (wall)', server),
+          quantileRow('false interruption: noise end → bot resumes at the caller', resumed),
         ],
       },
     ],

@@ -7,7 +7,7 @@ import {
   startSpeechBed,
   type FailureKind,
 } from '@voice-agent/emulators';
-import { fixed, type BenchResult, type Table } from '../report.js';
+import { fixed, percentile, type BenchResult, type Table } from '../report.js';
 import { runBatch, type CallOutcome, type Scenario } from './run.js';
 
 /** Calls per failure kind, leader and mode (run side by side, as concurrent calls). */
@@ -63,11 +63,11 @@ function summarize(scenario: Scenario & { kind: FailureKind }, outcomes: CallOut
     replay: scenario.replay,
     calls: outcomes.length,
     failedOver: outcomes.filter((o) => o.failedOver).length,
-    gapP50Ms: percentile(gaps, 0.5),
-    gapP95Ms: percentile(gaps, 0.95),
-    detectP50Ms: percentile(detects, 0.5),
-    endToFinalP50Ms: percentile(waits, 0.5),
-    endToFinalP95Ms: percentile(waits, 0.95),
+    gapP50Ms: percentile(gaps, 50),
+    gapP95Ms: percentile(gaps, 95),
+    detectP50Ms: percentile(detects, 50),
+    endToFinalP50Ms: percentile(waits, 50),
+    endToFinalP95Ms: percentile(waits, 95),
     wordsExpected: sum(outcomes.map((o) => o.wordsExpected)),
     wordsLost: sum(outcomes.map((o) => o.wordsLost)),
     wordsDuplicated: sum(outcomes.map((o) => o.wordsDuplicated)),
@@ -120,13 +120,6 @@ function report(rows: Row[]): BenchResult {
     ],
     data: { calls: CALLS, speed: SPEED, rows },
   };
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
 function sum(values: number[]): number {

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 import type { TransportName } from '@voice-agent/media-core';
 
+import { namesFrom, numberFrom, type Env } from '../env.js';
+
 /**
  * What the server runs: `full` is transport → Twilio parser → session → DSP worker pool;
  * `transport` is the same server without DSP (transport, parsing, sessions only), where the
@@ -43,6 +45,8 @@ const FULL_TRANSPORT_STEPS = [100, 400, 800, 1600];
 const QUICK_TRANSPORT_STEPS = [200, 800];
 const FULL_TRANSPORT_STEP_SECONDS = 8;
 const QUICK_TRANSPORT_STEP_SECONDS = 3;
+/** Bounds of a measured step, seconds. */
+const SECONDS = { min: 1, max: 600 };
 
 /** A long call with speech and pauses, so VAD and DSP see real phone audio. */
 const DEFAULT_FIXTURE = fileURLToPath(
@@ -52,20 +56,16 @@ const DEFAULT_FIXTURE = fileURLToPath(
 /** Reads the options; throws RangeError naming the variable and its rule. */
 export function loadOptions(
   argv: readonly string[] = process.argv,
-  env: Record<string, string | undefined> = process.env,
+  env: Env = process.env,
 ): LoadOptions {
   const quick = argv.includes('--quick') || env.LOAD_QUICK === '1';
 
   return {
-    pipelines: pipelinesFrom(env.LOAD_PIPELINES),
+    pipelines: namesFrom<Pipeline>(env, 'LOAD_PIPELINES', ['full', 'transport']),
     steps: stepsFrom('LOAD_STEPS', env.LOAD_STEPS, quick ? QUICK_STEPS : FULL_STEPS),
     stepMs:
       1000 *
-      secondsFrom(
-        'LOAD_STEP_SECONDS',
-        env.LOAD_STEP_SECONDS,
-        quick ? QUICK_STEP_SECONDS : FULL_STEP_SECONDS,
-      ),
+      numberFrom(env, 'LOAD_STEP_SECONDS', quick ? QUICK_STEP_SECONDS : FULL_STEP_SECONDS, SECONDS),
     transportSteps: stepsFrom(
       'LOAD_TRANSPORT_STEPS',
       env.LOAD_TRANSPORT_STEPS,
@@ -73,12 +73,13 @@ export function loadOptions(
     ),
     transportStepMs:
       1000 *
-      secondsFrom(
+      numberFrom(
+        env,
         'LOAD_TRANSPORT_STEP_SECONDS',
-        env.LOAD_TRANSPORT_STEP_SECONDS,
         quick ? QUICK_TRANSPORT_STEP_SECONDS : FULL_TRANSPORT_STEP_SECONDS,
+        SECONDS,
       ),
-    transports: transportsFrom(env.LOAD_TRANSPORTS),
+    transports: namesFrom<TransportName>(env, 'LOAD_TRANSPORTS', ['uws', 'ws']),
     fixturePath: env.LOAD_FIXTURE ?? DEFAULT_FIXTURE,
     quick,
   };
@@ -98,45 +99,4 @@ function stepsFrom(name: string, text: string | undefined, fallback: number[]): 
   }
 
   return steps;
-}
-
-function secondsFrom(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined || text.trim() === '') return fallback;
-
-  const seconds = Number(text);
-  if (!(seconds >= 1 && seconds <= 600)) {
-    throw new RangeError(`${name} must be a number from 1 to 600 (got "${text}")`);
-  }
-
-  return seconds;
-}
-
-function transportsFrom(text: string | undefined): TransportName[] {
-  if (text === undefined || text.trim() === '') return ['uws', 'ws'];
-
-  const names = text.split(',').map((part) => part.trim());
-  if (
-    names.some((name) => name !== 'uws' && name !== 'ws') ||
-    new Set(names).size !== names.length
-  ) {
-    throw new RangeError(`LOAD_TRANSPORTS must list uws and/or ws once each (got "${text}")`);
-  }
-
-  return names as TransportName[];
-}
-
-function pipelinesFrom(text: string | undefined): Pipeline[] {
-  if (text === undefined || text.trim() === '') return ['full', 'transport'];
-
-  const names = text.split(',').map((part) => part.trim());
-  if (
-    names.some((name) => name !== 'full' && name !== 'transport') ||
-    new Set(names).size !== names.length
-  ) {
-    throw new RangeError(
-      `LOAD_PIPELINES must list full and/or transport once each (got "${text}")`,
-    );
-  }
-
-  return names as Pipeline[];
 }

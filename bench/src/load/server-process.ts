@@ -1,12 +1,11 @@
 // The media core under test, as a child process on a free loopback port, configured through
 // the environment like the bin, with its log read line by line for the bound port and each
 // call's end-of-call summary.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import type { SessionSummary, TransportName } from '@voice-agent/media-core';
 
+import { ChildServer, type LogEntry } from '../child-process.js';
 import type { Pipeline } from './options.js';
 import { parseExposition, type Scrape } from './prometheus.js';
 
@@ -18,9 +17,6 @@ const START_TIMEOUT_MS = 15_000;
 
 /** How long the server gets to drain and exit after SIGTERM before SIGKILL, ms. */
 const STOP_GRACE_MS = 5000;
-
-/** Server log lines kept from stderr, for the error when it fails to start. */
-const STDERR_LINES_KEPT = 20;
 
 /** What the bench sets on the server, besides what it inherits (DSP_THREADS, …). */
 function serverEnv(transport: TransportName, pipeline: Pipeline): NodeJS.ProcessEnv {
@@ -48,33 +44,29 @@ function serverEnv(transport: TransportName, pipeline: Pipeline): NodeJS.Process
 export class MediaCoreProcess {
   /** The transport the server reports it runs (`ws` when uWebSockets.js did not load). */
   transportInUse: string | undefined;
-  /** Messages of error- and fatal-level log lines (first 20). */
-  readonly errorLines: string[] = [];
   private summaries: SessionSummary[] = [];
   private summaryWaiter: (() => void) | undefined;
-  private onListening: ((port: number) => void) | undefined;
-  private readonly stderrTail: string[] = [];
-  private readonly exited: Promise<void>;
-  private exitCode: number | null | undefined;
-  private stopping: Promise<void> | undefined;
+  private readonly childServer: ChildServer;
 
-  private constructor(private readonly child: ChildProcess) {
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code) => {
-        this.exitCode = code;
-        resolve();
-      }),
-    );
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLogLine(line));
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      this.stderrTail.push(line);
-      if (this.stderrTail.length > STDERR_LINES_KEPT) this.stderrTail.shift();
+  private constructor(transport: TransportName, pipeline: Pipeline) {
+    this.childServer = new ChildServer({
+      name: 'media server',
+      entryPath: SERVER_PATH,
+      env: serverEnv(transport, pipeline),
+      startTimeoutMs: START_TIMEOUT_MS,
+      stopGraceMs: STOP_GRACE_MS,
+      onLogEntry: (entry) => this.onLogEntry(entry),
     });
+  }
+
+  /** Messages of error- and fatal-level log lines (first 20). */
+  get errorLines(): readonly string[] {
+    return this.childServer.errorLines;
   }
 
   /** Process id (for /proc readings). */
   get pid(): number {
-    return this.child.pid ?? -1;
+    return this.childServer.pid;
   }
 
   /**
@@ -85,15 +77,16 @@ export class MediaCoreProcess {
     transport: TransportName,
     pipeline: Pipeline = 'full',
   ): Promise<{ server: MediaCoreProcess; port: number }> {
-    const child = spawn(process.execPath, [SERVER_PATH], {
-      env: serverEnv(transport, pipeline),
-      // The IPC channel carries nothing: it only lets the server notice the bench is gone.
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    const server = new MediaCoreProcess(child);
+    const server = new MediaCoreProcess(transport, pipeline);
 
     try {
-      return { server, port: await server.untilListening() };
+      const listening = await server.childServer.untilLog('media server listening', {
+        accept: (entry) => entry.port !== undefined,
+        event: 'listening',
+      });
+      server.transportInUse = listening.transport as string | undefined;
+
+      return { server, port: listening.port as number };
     } catch (error) {
       await server.stop();
       throw error;
@@ -135,68 +128,13 @@ export class MediaCoreProcess {
 
   /** SIGTERM (the bin drains, then exits), SIGKILL after a grace period. Idempotent. */
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      if (this.exitCode !== undefined) return;
-
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
-      await this.exited;
-      clearTimeout(timer);
-    })();
-
-    return this.stopping;
+    return this.childServer.stop();
   }
 
-  /** The port from the `media server listening` log line; rejects on exit or timeout. */
-  private untilListening(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const cleanUp = () => {
-        clearTimeout(timer);
-        this.child.off('exit', exitedEarly);
-        this.onListening = undefined;
-      };
-      const fail = (what: string) => {
-        cleanUp();
-        reject(new Error(`media server ${what}:\n${this.stderrTail.join('\n')}`));
-      };
-      const exitedEarly = () => fail(`exited (code ${this.exitCode}) before listening`);
-      const timer = setTimeout(
-        () => fail(`did not listen within ${START_TIMEOUT_MS} ms`),
-        START_TIMEOUT_MS,
-      );
-
-      this.onListening = (port) => {
-        cleanUp();
-        resolve(port);
-      };
-      this.child.once('exit', exitedEarly);
-    });
-  }
-
-  private onLogLine(line: string): void {
-    let entry: {
-      level?: number;
-      msg?: string;
-      port?: number;
-      transport?: string;
-      summary?: SessionSummary;
-    };
-    try {
-      entry = JSON.parse(line) as typeof entry;
-    } catch {
-      return;
-    }
-
-    if (entry.msg === 'media server listening' && entry.port !== undefined) {
-      this.transportInUse = entry.transport;
-      this.onListening?.(entry.port);
-    }
+  private onLogEntry(entry: LogEntry): void {
     if (entry.msg === 'call ended' && entry.summary !== undefined) {
-      this.summaries.push(entry.summary);
+      this.summaries.push(entry.summary as SessionSummary);
       this.summaryWaiter?.();
-    }
-    if ((entry.level ?? 0) >= 50 && this.errorLines.length < 20) {
-      this.errorLines.push(entry.msg ?? line);
     }
   }
 }

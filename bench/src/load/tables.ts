@@ -25,7 +25,8 @@ export interface TransportRun {
   error?: string;
 }
 
-const KB = 1024;
+/** Bytes in a KB. */
+export const KB = 1024;
 
 /**
  * RSS per call is printed from this many calls up: a Node process's RSS moves by ±15 MB as V8
@@ -63,9 +64,7 @@ export function stepsTable(runs: readonly TransportRun[]): Table {
 
 function stepRow(transport: string, step: StepResult): string[] {
   return [
-    transport,
-    String(step.calls),
-    `${step.connected} / ${step.failed + step.closedEarly}`,
+    ...stepHeadCells(transport, step),
     fixed(step.latencyP50Ms, 1),
     p99Cell(step),
     fixed(step.dspBatchP99Ms, 1),
@@ -81,6 +80,11 @@ function stepRow(transport: string, step: StepResult): string[] {
     fixed(step.loadAverage, 1),
     stepVerdict(step),
   ];
+}
+
+/** The cells every step row starts with: transport, calls, and connected / failed. */
+export function stepHeadCells(transport: string, step: StepResult): string[] {
+  return [transport, String(step.calls), `${step.connected} / ${step.failed + step.closedEarly}`];
 }
 
 /** "held" or "broke: why", with the retry and generator-behind marks. */
@@ -102,25 +106,39 @@ function p99Cell(step: StepResult): string {
   return `${fixed(step.latencyP99Ms, 1)} (${lower}–${upper})`;
 }
 
-/** ws figures over uws figures at each step both ran (above 1: uws ahead). */
-export function comparisonTable(runs: readonly TransportRun[]): Table | undefined {
+/** A uws step and the ws step at the same call count. */
+export type StepPair = readonly [uws: StepResult, ws: StepResult];
+
+/** Each uws step with the ws step at the same call count; undefined unless both transports ran. */
+export function sameCallSteps(runs: readonly TransportRun[]): StepPair[] | undefined {
   const uws = runs.find((run) => run.transport === 'uws');
   const ws = runs.find((run) => run.transport === 'ws');
   if (uws === undefined || ws === undefined) return undefined;
 
-  const rows: string[][] = [];
-  for (const mine of uws.steps) {
+  return uws.steps.flatMap((mine) => {
     const theirs = ws.steps.find((step) => step.calls === mine.calls);
-    if (theirs === undefined) continue;
 
-    rows.push([
-      String(mine.calls),
-      fixed(theirs.latencyP99Ms / mine.latencyP99Ms, 2),
-      fixed(theirs.cpuMsPerSecondPerCallAboveIdle / mine.cpuMsPerSecondPerCallAboveIdle, 2),
-      fixed(theirs.mainThreadCpuMsPerSecond / mine.mainThreadCpuMsPerSecond, 2),
-      fixed(theirs.loopDelayP99Ms / mine.loopDelayP99Ms, 2),
-    ]);
-  }
+    return theirs === undefined ? [] : [[mine, theirs] as const];
+  });
+}
+
+/** ws ÷ uws of one figure of a pair, two decimals (above 1: uws ahead). */
+export function wsOverUws([uws, ws]: StepPair, pick: (step: StepResult) => number): string {
+  return fixed(pick(ws) / pick(uws), 2);
+}
+
+/** ws figures over uws figures at each step both ran (above 1: uws ahead). */
+export function comparisonTable(runs: readonly TransportRun[]): Table | undefined {
+  const pairs = sameCallSteps(runs);
+  if (pairs === undefined) return undefined;
+
+  const rows = pairs.map((pair) => [
+    String(pair[0].calls),
+    wsOverUws(pair, (step) => step.latencyP99Ms),
+    wsOverUws(pair, (step) => step.cpuMsPerSecondPerCallAboveIdle),
+    wsOverUws(pair, (step) => step.mainThreadCpuMsPerSecond),
+    wsOverUws(pair, (step) => step.loopDelayP99Ms),
+  ]);
 
   return {
     title: 'ws ÷ uws at equal load (above 1: uWebSockets.js ahead)',

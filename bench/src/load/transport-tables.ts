@@ -4,9 +4,15 @@
 import { fixed, type Table } from '../report.js';
 import type { StepResult } from './step.js';
 import { buildLineChartSvg } from './svg-plot.js';
-import { COLORS, stepVerdict, type TransportRun } from './tables.js';
-
-const KB = 1024;
+import {
+  COLORS,
+  KB,
+  sameCallSteps,
+  stepHeadCells,
+  stepVerdict,
+  wsOverUws,
+  type TransportRun,
+} from './tables.js';
 
 /** Every step of every transport-only run, one row each. */
 export function transportStepsTable(runs: readonly TransportRun[]): Table {
@@ -36,9 +42,7 @@ export function transportStepsTable(runs: readonly TransportRun[]): Table {
 
 function stepRow(transport: string, step: StepResult): string[] {
   return [
-    transport,
-    String(step.calls),
-    `${step.connected} / ${step.failed + step.closedEarly}`,
+    ...stepHeadCells(transport, step),
     fixed(step.framesInPerSecond, 0),
     fixed(step.cpuMsPerSecondPerCall, 3),
     fixed(step.mainThreadCpuMsPerSecondPerCall, 3),
@@ -57,26 +61,18 @@ function stepRow(transport: string, step: StepResult): string[] {
 
 /** ws ÷ uws at each call count both transport-only runs reached (above 1: uws ahead). */
 export function transportRatioTable(runs: readonly TransportRun[]): Table | undefined {
-  const uws = runs.find((run) => run.transport === 'uws');
-  const ws = runs.find((run) => run.transport === 'ws');
-  if (uws === undefined || ws === undefined) return undefined;
+  const pairs = sameCallSteps(runs);
+  if (pairs === undefined) return undefined;
 
-  const rows: string[][] = [];
-  for (const mine of uws.steps) {
-    const theirs = ws.steps.find((step) => step.calls === mine.calls);
-    if (theirs === undefined) continue;
-
-    const ratio = (pick: (step: StepResult) => number) => fixed(pick(theirs) / pick(mine), 2);
-    rows.push([
-      String(mine.calls),
-      ratio((step) => step.cpuMsPerSecondPerCall),
-      ratio((step) => step.mainThreadCpuMsPerSecondPerCall),
-      ratio((step) => step.cpuUsPerFrame),
-      ratio((step) => step.loopDelayP99Ms),
-      ratio((step) => step.rssPerCallBytes),
-      mine.generatorBehind || theirs.generatorBehind ? 'yes' : 'no',
-    ]);
-  }
+  const rows = pairs.map((pair) => [
+    String(pair[0].calls),
+    wsOverUws(pair, (step) => step.cpuMsPerSecondPerCall),
+    wsOverUws(pair, (step) => step.mainThreadCpuMsPerSecondPerCall),
+    wsOverUws(pair, (step) => step.cpuUsPerFrame),
+    wsOverUws(pair, (step) => step.loopDelayP99Ms),
+    wsOverUws(pair, (step) => step.rssPerCallBytes),
+    pair[0].generatorBehind || pair[1].generatorBehind ? 'yes' : 'no',
+  ]);
 
   return {
     title: 'Transport only: ws ÷ uws at equal calls (above 1: uWebSockets.js ahead)',

@@ -2,11 +2,10 @@
 // so its memory is its own: /proc for RSS, /metrics for the event loop and the open calls, the
 // IPC channel for the V8 heap. Its JSON log is read line by line for the bound port, the
 // prompt cache warm-up and error lines.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { ChildServer } from '../child-process.js';
 import { rssBytesFromStatus } from '../load/proc-stats.js';
 import { parseExposition, type Scrape } from '../load/prometheus.js';
 import { isMemoryReport, type MemoryReport, type MemoryRequest } from './agent-protocol.js';
@@ -22,12 +21,6 @@ const MEMORY_TIMEOUT_MS = 10_000;
 
 /** How long the agent gets to drain and exit after SIGTERM before SIGKILL, ms. */
 const STOP_GRACE_MS = 8000;
-
-/** Log lines kept from stderr, and error lines kept from the log. */
-const LINES_KEPT = 20;
-
-/** pino's level number for `error`. */
-const PINO_ERROR = 50;
 
 /** What the bench sets on the agent, besides what it inherits and the peers' addresses. */
 function agentEnv(peers: Record<string, string>, outboxDir: string): NodeJS.ProcessEnv {
@@ -58,48 +51,44 @@ function agentEnv(peers: Record<string, string>, outboxDir: string): NodeJS.Proc
 
 /** A running voice agent. */
 export class AgentProcess {
-  /** Messages of error- and fatal-level log lines (first 20). */
-  readonly errorLines: string[] = [];
   /** Port it listens on (0 until it does). */
   port = 0;
-  private readonly stderrTail: string[] = [];
-  private readonly exited: Promise<void>;
-  private exitCode: number | null | undefined;
-  private stopping: Promise<void> | undefined;
-  private readonly logWaiters = new Map<string, (entry: LogEntry) => void>();
+  private readonly childServer: ChildServer;
   private readonly memoryWaiters = new Map<number, (report: MemoryReport) => void>();
   private nextRequestId = 1;
 
-  private constructor(private readonly child: ChildProcess) {
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code) => {
-        this.exitCode = code;
-        resolve();
-      }),
-    );
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLogLine(line));
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      this.stderrTail.push(line);
-      if (this.stderrTail.length > LINES_KEPT) this.stderrTail.shift();
+  private constructor(peers: Record<string, string>, outboxDir: string) {
+    this.childServer = new ChildServer({
+      name: 'voice agent',
+      entryPath: AGENT_PATH,
+      execArgv: ['--expose-gc'],
+      env: agentEnv(peers, outboxDir),
+      startTimeoutMs: START_TIMEOUT_MS,
+      stopGraceMs: STOP_GRACE_MS,
     });
-    child.on('message', (message) => {
+    this.childServer.child.on('message', (message) => {
       if (isMemoryReport(message)) this.memoryWaiters.get(message.id)?.(message);
     });
   }
 
+  /** Messages of error- and fatal-level log lines (first 20). */
+  get errorLines(): readonly string[] {
+    return this.childServer.errorLines;
+  }
+
   /** Process id (for /proc). */
   get pid(): number {
-    return this.child.pid ?? -1;
+    return this.childServer.pid;
   }
 
   /** Resolves when the process has exited, whoever stopped it. */
   whenExited(): Promise<void> {
-    return this.exited;
+    return this.childServer.whenExited();
   }
 
   /** True once the process has exited. */
   get hasExited(): boolean {
-    return this.exitCode !== undefined;
+    return this.childServer.hasExited;
   }
 
   /**
@@ -107,17 +96,13 @@ export class AgentProcess {
    * prompts are synthesized, so the first calls do not pay for the warm-up.
    */
   static async start(peers: Record<string, string>, outboxDir: string): Promise<AgentProcess> {
-    const child = spawn(process.execPath, ['--expose-gc', AGENT_PATH], {
-      env: agentEnv(peers, outboxDir),
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    const agent = new AgentProcess(child);
+    const agent = new AgentProcess(peers, outboxDir);
 
     try {
-      const warmed = agent.untilLog('prompt cache warmed');
+      const warmed = agent.childServer.untilLog('prompt cache warmed');
       // Awaited below; if listening fails first, its rejection must not go unhandled.
       warmed.catch(() => undefined);
-      const listening = await agent.untilLog('media server listening');
+      const listening = await agent.childServer.untilLog('media server listening');
       agent.port = Number(listening.port);
       await warmed;
 
@@ -163,7 +148,7 @@ export class AgentProcess {
         this.memoryWaiters.delete(id);
         resolve(report);
       });
-      this.child.send(request, (error) => {
+      this.childServer.child.send(request, (error) => {
         if (error === null) return;
 
         clearTimeout(timer);
@@ -175,67 +160,11 @@ export class AgentProcess {
 
   /** SIGTERM (the agent drains, then exits), SIGKILL after a grace period. Idempotent. */
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      if (this.exitCode !== undefined) return;
-
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
-      await this.exited;
-      clearTimeout(timer);
-    })();
-
-    return this.stopping;
+    return this.childServer.stop();
   }
 
   /** Kills the agent at once (for process exit, where nothing can be awaited). */
   kill(): void {
-    if (this.exitCode === undefined) this.child.kill('SIGKILL');
+    this.childServer.kill();
   }
-
-  /** The first log line whose message is `msg`; rejects on exit or after START_TIMEOUT_MS. */
-  private untilLog(msg: string): Promise<LogEntry> {
-    return new Promise((resolve, reject) => {
-      const cleanUp = () => {
-        clearTimeout(timer);
-        this.child.off('exit', exitedEarly);
-        this.logWaiters.delete(msg);
-      };
-      const fail = (what: string) => {
-        cleanUp();
-        reject(new Error(`voice agent ${what}:\n${this.stderrTail.join('\n')}`));
-      };
-      const exitedEarly = () => fail(`exited (code ${this.exitCode}) before "${msg}"`);
-      const timer = setTimeout(
-        () => fail(`did not log "${msg}" within ${START_TIMEOUT_MS} ms`),
-        START_TIMEOUT_MS,
-      );
-
-      this.logWaiters.set(msg, (entry) => {
-        cleanUp();
-        resolve(entry);
-      });
-      this.child.once('exit', exitedEarly);
-    });
-  }
-
-  private onLogLine(line: string): void {
-    let entry: LogEntry;
-    try {
-      entry = JSON.parse(line) as LogEntry;
-    } catch {
-      return;
-    }
-
-    if (entry.msg !== undefined) this.logWaiters.get(entry.msg)?.(entry);
-    if ((entry.level ?? 0) >= PINO_ERROR && this.errorLines.length < LINES_KEPT) {
-      this.errorLines.push(entry.msg ?? line);
-    }
-  }
-}
-
-/** The fields of a pino line the bench reads. */
-interface LogEntry {
-  level?: number;
-  msg?: string;
-  port?: number;
 }

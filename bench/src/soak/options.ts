@@ -2,6 +2,7 @@
 //   npm run bench -- soak [--quick]
 //   SOAK_SECONDS=180  SOAK_CALLS=8  SOAK_SAMPLE_SECONDS=5  SOAK_WARMUP_SECONDS=60
 //   SOAK_SCRIPTS=loan-en-IN,do-not-call-en-IN  SOAK_QUICK=1
+import { numberFrom, type Env } from '../env.js';
 
 /** Options of one soak run. */
 export interface SoakOptions {
@@ -38,12 +39,13 @@ const DEFAULT_CALLS = 8;
 /** Reads the options; throws RangeError naming the variable and its rule. */
 export function soakOptions(
   argv: readonly string[] = process.argv,
-  env: Record<string, string | undefined> = process.env,
+  env: Env = process.env,
 ): SoakOptions {
   const quick = argv.includes('--quick') || env.SOAK_QUICK === '1';
   const preset = quick ? QUICK : FULL;
-  const durationMs = 1000 * numberFrom(env, 'SOAK_SECONDS', preset.seconds, 10, 7200);
-  const warmupMs = 1000 * numberFrom(env, 'SOAK_WARMUP_SECONDS', durationMs / 6000, 0, 7200);
+  const durationMs = 1000 * numberFrom(env, 'SOAK_SECONDS', preset.seconds, { min: 10, max: 7200 });
+  const warmupMs =
+    1000 * numberFrom(env, 'SOAK_WARMUP_SECONDS', durationMs / 6000, { min: 0, max: 7200 });
   if (warmupMs >= durationMs) {
     throw new RangeError(
       `SOAK_WARMUP_SECONDS must be shorter than the run (${durationMs / 1000} s)`,
@@ -52,45 +54,17 @@ export function soakOptions(
 
   return {
     durationMs,
-    concurrentCalls: integerFrom(env, 'SOAK_CALLS', DEFAULT_CALLS, 1, 200),
-    sampleMs: 1000 * numberFrom(env, 'SOAK_SAMPLE_SECONDS', preset.sampleSeconds, 1, 60),
+    concurrentCalls: numberFrom(env, 'SOAK_CALLS', DEFAULT_CALLS, {
+      min: 1,
+      max: 200,
+      integer: true,
+    }),
+    sampleMs:
+      1000 * numberFrom(env, 'SOAK_SAMPLE_SECONDS', preset.sampleSeconds, { min: 1, max: 60 }),
     warmupMs,
     scripts: scriptsFrom(env.SOAK_SCRIPTS),
     quick,
   };
-}
-
-function numberFrom(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const text = env[name]?.trim();
-  if (text === undefined || text === '') return fallback;
-
-  const value = Number(text);
-  if (!(value >= min && value <= max)) {
-    throw new RangeError(`${name} must be a number from ${min} to ${max} (got "${text}")`);
-  }
-
-  return value;
-}
-
-function integerFrom(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const value = numberFrom(env, name, fallback, min, max);
-  if (!Number.isInteger(value)) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
-  }
-
-  return value;
 }
 
 function scriptsFrom(text: string | undefined): string[] {

@@ -94,13 +94,3 @@ async function placeCall(api: StackApi, language: string): Promise<string> {
 
   return api.placeCall(leadId);
 }
-
-/** The p-th percentile (nearest rank) of `values`; NaN when empty. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
-}

@@ -14,8 +14,8 @@ import {
   type StackApi,
 } from '@voice-agent/emulators';
 
-import { fixed, median, type BenchResult } from '../report.js';
-import { REALISTIC_LATENCY, percentile, startBed } from './bed.js';
+import { fixed, percentile, quantileRow, type BenchResult } from '../report.js';
+import { REALISTIC_LATENCY, startBed } from './bed.js';
 
 /** Concurrent calls (env TURN_BENCH_CALLS). */
 const CALLS = Number(process.env.TURN_BENCH_CALLS ?? 3);
@@ -98,18 +98,7 @@ async function collect(
 }
 
 function report(samples: Samples): BenchResult {
-  const rows = STAGES.map(([stage, label]) => {
-    const values = samples[stage];
-
-    return [
-      label,
-      String(values.length),
-      fixed(median(values), 1),
-      fixed(percentile(values, 95), 1),
-      fixed(percentile(values, 99), 1),
-      fixed(Math.max(...values), 1),
-    ];
-  });
+  const rows = STAGES.map(([stage, label]) => quantileRow(label, samples[stage]));
   const mediaCoreP99 = percentile(samples.mediaCoreMs, 99);
 
   return {

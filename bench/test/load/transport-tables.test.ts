@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import type { StepResult } from '../../src/load/step.js';
-import type { TransportRun } from '../../src/load/tables.js';
+import { comparisonTable, type TransportRun } from '../../src/load/tables.js';
 import {
   transportCpuPlot,
   transportRatioTable,
@@ -82,6 +82,16 @@ test('the ratio table divides ws by uws at the call counts both reached', () => 
     ['400', '1.50', '1.50', '1.50', '1.00', '1.00', 'no'],
   ]);
   assert.equal(transportRatioTable([runs[0] as TransportRun]), undefined);
+});
+
+test('the full-pipeline comparison divides ws by uws the same way', () => {
+  const uws = { ...step(50, 0.5), latencyP99Ms: 20 };
+  const ws = { ...step(50, 1), latencyP99Ms: 30 };
+  const table = comparisonTable([run('uws', [uws]), run('ws', [ws, step(200, 1)])]);
+
+  assert.ok(table !== undefined);
+  assert.deepEqual(table.rows, [['50', '1.50', '2.00', '2.00', '1.00']]);
+  assert.equal(comparisonTable([run('ws', [ws])]), undefined);
 });
 
 test('the steps table gives per-call CPU and flags a generator that fell behind', () => {

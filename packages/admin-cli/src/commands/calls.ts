@@ -1,15 +1,7 @@
 // `voice-admin calls`: list, get (with the conversation), place, hand off, through the API.
 import type { Command } from 'commander';
-import { ControlApiClient } from '@voice-agent/control-api';
-import {
-  apiClient,
-  positiveInt,
-  printJson,
-  printPage,
-  println,
-  withApi,
-  type ListPage,
-} from '../api/session.js';
+import { registerList } from '../api/list-command.js';
+import { apiClient, printJson, println, withApi } from '../api/session.js';
 
 type Call = Record<string, unknown> & { id: string; status: string };
 
@@ -53,32 +45,15 @@ function printDetail(call: CallDetail): void {
 export function register(program: Command): void {
   const calls = program.command('calls').description('Calls: place, inspect, hand off');
 
-  calls
-    .command('list')
-    .description('List calls, newest first')
-    .option('--lead <id>', 'only calls of this lead')
-    .option('--status <status>', 'only this status')
-    .option('--limit <n>', 'page size (1-200)', positiveInt, 50)
-    .option('--cursor <cursor>', 'the next page from a previous listing')
-    .option('--json', 'print JSON ({ items, next_cursor })')
-    .action(
-      withApi(async function (options: {
-        lead?: string;
-        status?: string;
-        limit: number;
-        cursor?: string;
-        json?: boolean;
-      }) {
-        const query = ControlApiClient.query({
-          lead_id: options.lead,
-          status: options.status,
-          limit: options.limit,
-          cursor: options.cursor,
-        });
-        const page = await apiClient().call<ListPage<Call>>('GET', `/api/v1/calls${query}`);
-        printPage(page, CALL_COLUMNS, options.json);
-      }),
-    );
+  registerList(calls, {
+    description: 'List calls, newest first',
+    path: '/api/v1/calls',
+    filters: [
+      { flags: '--lead <id>', description: 'only calls of this lead', param: 'lead_id' },
+      { flags: '--status <status>', description: 'only this status', param: 'status' },
+    ],
+    columns: CALL_COLUMNS,
+  });
 
   calls
     .command('get <id>')

@@ -1,16 +1,8 @@
 // `voice-admin leads`: list, get, add, update, delete and CSV import, through the API.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ControlApiClient } from '@voice-agent/control-api';
-import {
-  apiClient,
-  positiveInt,
-  printJson,
-  printPage,
-  println,
-  withApi,
-  type ListPage,
-} from '../api/session.js';
+import { registerList } from '../api/list-command.js';
+import { apiClient, printJson, println, withApi } from '../api/session.js';
 
 type Lead = Record<string, unknown> & { id: string; name: string; phone: string };
 
@@ -83,32 +75,15 @@ function leadFieldOptions(command: Command): Command {
 export function register(program: Command): void {
   const leads = program.command('leads').description('Leads: the people the agent calls');
 
-  leads
-    .command('list')
-    .description('List leads, newest first')
-    .option('--status <status>', 'only this status')
-    .option('--phone <number>', 'only this phone number')
-    .option('--limit <n>', 'page size (1-200)', positiveInt, 50)
-    .option('--cursor <cursor>', 'the next page from a previous listing')
-    .option('--json', 'print JSON ({ items, next_cursor })')
-    .action(
-      withApi(async function (options: {
-        status?: string;
-        phone?: string;
-        limit: number;
-        cursor?: string;
-        json?: boolean;
-      }) {
-        const query = ControlApiClient.query({
-          status: options.status,
-          phone: options.phone,
-          limit: options.limit,
-          cursor: options.cursor,
-        });
-        const page = await apiClient().call<ListPage<Lead>>('GET', `/api/v1/leads${query}`);
-        printPage(page, LEAD_COLUMNS, options.json);
-      }),
-    );
+  registerList(leads, {
+    description: 'List leads, newest first',
+    path: '/api/v1/leads',
+    filters: [
+      { flags: '--status <status>', description: 'only this status', param: 'status' },
+      { flags: '--phone <number>', description: 'only this phone number', param: 'phone' },
+    ],
+    columns: LEAD_COLUMNS,
+  });
 
   leads
     .command('get <id>')

@@ -9,7 +9,7 @@ import { pino, type Logger } from 'pino';
 import { TokenService } from './auth/tokens.js';
 import type { ControlApiConfig } from './config.js';
 import type { AppContext } from './context.js';
-import { errorBody, handleError, ApiError } from './errors.js';
+import { errorBody, handleError, handleFrameworkError, ApiError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { Notifier } from './notify/service.js';
 import { auditRoutes } from './routes/audit.js';
@@ -139,6 +139,9 @@ export async function buildApp(options: BuildAppOptions): Promise<ControlApi> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
+    // The router refuses path parameters over 100 characters (its default, idParams' limit);
+    // this gives those and badly encoded URLs the usual error shape.
+    frameworkErrors: handleFrameworkError,
     // Requests are counted in metrics, not logged one by one.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },

@@ -10,7 +10,7 @@ export interface ControlApiConfig {
   production: boolean;
   /** Listening port (`CONTROL_API_PORT`, 3000). */
   port: number;
-  /** Listening host (`CONTROL_API_HOST`, 0.0.0.0). */
+  /** Listening host (`CONTROL_API_HOST`, 127.0.0.1; containers set 0.0.0.0). */
   host: string;
   /** The API's public URL, used in Twilio URLs and to check webhook signatures; when unset,
    *  the address the server listens on. */
@@ -177,7 +177,7 @@ export function loadConfig(env: Env = process.env): ControlApiConfig {
   return {
     production,
     port,
-    host: env['CONTROL_API_HOST'] ?? '0.0.0.0',
+    host: env['CONTROL_API_HOST'] ?? '127.0.0.1',
     publicBaseUrl: env['PUBLIC_BASE_URL']?.replace(/\/+$/, '') || undefined,
     store,
     jwtSecret: secretOrDefault(

@@ -76,6 +76,13 @@ function fromValidation(error: FastifyError): ApiError {
   return invalidField(field, rule);
 }
 
+/** Fastify's body-parser failures, by code, as the rule the body breaks. */
+const BODY_PARSE_PROBLEMS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'is not valid JSON (or carries a __proto__/constructor key)',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'must not be empty when content-type is application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'length does not match its content-length header',
+};
+
 /** Maps any thrown value to the ApiError the client sees. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -84,6 +91,9 @@ export function toApiError(error: unknown): ApiError {
   if (fastifyError.validation) return fromValidation(fastifyError as FastifyError);
 
   const status = fastifyError.statusCode ?? 500;
+  const bodyProblem = fastifyError.code ? BODY_PARSE_PROBLEMS[fastifyError.code] : undefined;
+  if (bodyProblem)
+    return new ApiError(400, 'invalid_body', `body ${bodyProblem}`, { field: 'body' });
   if (status === 429) {
     return new ApiError(429, 'rate_limited', fastifyError.message ?? 'rate limit exceeded', {
       retryable: true,
@@ -108,6 +118,22 @@ export function errorBody(error: ApiError): ErrorBody {
   if (error.retryable) body.error.retryable = true;
 
   return body;
+}
+
+/** Router failures before any route runs (bad percent-encoding, an over-long path parameter). */
+export function handleFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  // Fastify says 414 for a path parameter over maxParamLength: the URL is fine, the id is not.
+  const apiError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? invalidField('params', 'must not exceed 100 characters')
+      : new ApiError(400, 'bad_url', 'the URL is not validly percent-encoded', { field: 'url' });
+  request.log.debug({ code: error.code }, 'request refused by the router');
+
+  void reply.status(apiError.statusCode).send(errorBody(apiError));
 }
 
 /** Fastify error handler: every failure leaves in the same JSON shape. */

@@ -1,6 +1,8 @@
-// Route guards: user tokens with roles, and the media core's service token.
+// Route guards: user tokens with roles, and the media core's service token. Routes run them
+// as `onRequest` hooks, before the body is read or validated, so an unauthenticated caller can
+// neither make the server parse a large body nor learn the body schema from a 400.
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import type { Role } from '../store/types.js';
@@ -37,7 +39,7 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 /** Requires an access token whose role is in `roles`: 401 without, 403 for another role. */
-export function requireRole(ctx: AppContext, roles: readonly Role[]): preHandlerAsyncHookHandler {
+export function requireRole(ctx: AppContext, roles: readonly Role[]): onRequestAsyncHookHandler {
   return async (request) => {
     const token = bearer(request);
     if (!token) {
@@ -70,7 +72,7 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /** Requires the media core's service token. */
-export function requireService(ctx: AppContext): preHandlerAsyncHookHandler {
+export function requireService(ctx: AppContext): onRequestAsyncHookHandler {
   return async (request) => {
     const token = bearer(request);
     if (!token || !sameSecret(token, ctx.config.serviceToken)) {

@@ -45,7 +45,8 @@ export async function placeOutboundCall(
     });
 
   const window = ctx.config.callingWindow;
-  const timeZone = lead.time_zone ?? ctx.config.defaultTimeZone;
+  // `||`, not `??`: an empty zone stored before the API refused it means "the default zone".
+  const timeZone = lead.time_zone || ctx.config.defaultTimeZone;
   if (!insideCallingWindow(window, now, timeZone)) {
     const span = `${formatMinute(window.startMinute)}-${formatMinute(window.endMinute)}`;
     throw new ApiError(

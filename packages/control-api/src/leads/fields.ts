@@ -39,3 +39,29 @@ export function parseBoolean(raw: string): boolean | undefined {
 
   return undefined;
 }
+
+/** Longest accepted text per lead field, in characters (JSON schema and CSV import alike). */
+export const LEAD_TEXT_MAX_CHARS = { name: 200, loan_type: 100, notes: 2000 } as const;
+
+// C0/C1 controls and the bidi overrides/isolates that can disguise a name on screen. Zero-width
+// joiners stay allowed: Indic scripts need them.
+const CONTROL_CHARS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+const CONTROL_CHARS_BUT_LINE_BREAKS = /[^\P{Cc}\t\n\r]|[\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * Why a lead text field is refused (a rule, for `<field> <rule>` messages), or undefined when
+ * it is fine: too long, only blanks, or control characters (`notes` may hold line breaks).
+ */
+export function leadTextProblem(
+  field: keyof typeof LEAD_TEXT_MAX_CHARS,
+  value: string,
+): string | undefined {
+  const maxChars = LEAD_TEXT_MAX_CHARS[field];
+  if (value.length > maxChars) return `must not exceed ${maxChars} characters`;
+  if (value.trim() === '') return 'must contain a visible character';
+
+  const controls = field === 'notes' ? CONTROL_CHARS_BUT_LINE_BREAKS : CONTROL_CHARS;
+  if (controls.test(value)) return 'must not contain control characters';
+
+  return undefined;
+}

@@ -1,7 +1,7 @@
 // CSV import of leads: per-row errors, de-duplication within the file and against the store,
 // and a summary. Valid rows go to the store in one bulk insert.
 import { parseCsv } from './csv.js';
-import { LANGUAGE_PATTERN, isTimeZone, parseBoolean } from './fields.js';
+import { LANGUAGE_PATTERN, isTimeZone, leadTextProblem, parseBoolean } from './fields.js';
 import { normalizePhone } from './phone.js';
 import type { NewLead, Store } from '../store/types.js';
 
@@ -75,6 +75,16 @@ type RowResult = { lead: NewLead } | { error: Omit<ImportRowError, 'line'> };
 function readRow(get: (column: string) => string, countryCode: string): RowResult {
   const name = get('name').trim();
   if (!name) return { error: { field: 'name', code: 'required', message: 'name is required' } };
+  const loanType = get('loan_type').trim() || null;
+  const notes = get('notes').trim() || null;
+  for (const [field, value] of [
+    ['name', name],
+    ['loan_type', loanType],
+    ['notes', notes],
+  ] as const) {
+    const problem = value === null ? undefined : leadTextProblem(field, value);
+    if (problem) return { error: { field, code: 'invalid_text', message: `${field} ${problem}` } };
+  }
 
   const phone = normalizePhone(get('phone'), countryCode);
   if (!phone.ok) {
@@ -110,11 +120,11 @@ function readRow(get: (column: string) => string, countryCode: string): RowResul
     name,
     phone: phone.e164,
     language,
-    loan_type: get('loan_type').trim() || null,
+    loan_type: loanType,
     consent,
     do_not_call: doNotCall,
     time_zone: timeZone ?? null,
-    notes: get('notes').trim() || null,
+    notes,
     source: 'csv',
   };
 

@@ -9,7 +9,7 @@ export function auditRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { limit: number; cursor?: string } }>(
     '/api/v1/audit',
     {
-      preHandler: requireRole(ctx, ADMINS),
+      onRequest: requireRole(ctx, ADMINS),
       schema: {
         tags: ['audit'],
         security: bearerSecurity,

@@ -86,7 +86,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get(
     '/api/v1/auth/me',
-    { preHandler: requireRole(ctx, READERS), schema: { tags: ['auth'], security: bearerSecurity } },
+    { onRequest: requireRole(ctx, READERS), schema: { tags: ['auth'], security: bearerSecurity } },
     async (request) => request.principal,
   );
 }

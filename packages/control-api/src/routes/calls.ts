@@ -68,7 +68,7 @@ export function callRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: { lead_id: string } }>(
     '/api/v1/calls',
     {
-      preHandler: operators,
+      onRequest: operators,
       schema: {
         ...base,
         body: {
@@ -91,7 +91,7 @@ export function callRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: CallQuery }>(
     '/api/v1/calls',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         ...base,
         querystring: {
@@ -117,7 +117,7 @@ export function callRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: string } }>(
     '/api/v1/calls/:id',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: { ...base, params: idParams, response: { 200: callDetailSchema } },
     },
     async (request) => {
@@ -138,7 +138,7 @@ export function callRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: string }; Body: { reason: string } }>(
     '/api/v1/calls/:id/handoff',
     {
-      preHandler: operators,
+      onRequest: operators,
       schema: { ...base, params: idParams, body: handoffBody, response: { 202: handoffSchema } },
     },
     async (request, reply) => {

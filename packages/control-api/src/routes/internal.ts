@@ -70,7 +70,7 @@ export function internalRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: { callId: string } }>(
     '/internal/v1/calls/:callId/context',
-    { preHandler: service, config, schema: base },
+    { onRequest: service, config, schema: base },
     async (request) => {
       const call = await ctx.store.getCall(request.params.callId);
       if (!call) throw notFound('call', request.params.callId);
@@ -95,7 +95,7 @@ export function internalRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Params: { callId: string }; Body: { events: CallEvent[] } }>(
     '/internal/v1/calls/:callId/events',
-    { preHandler: service, config, schema: { ...base, body: eventsBody } },
+    { onRequest: service, config, schema: { ...base, body: eventsBody } },
     async (request) => {
       const callId = request.params.callId;
       const before = await ctx.store.getCall(callId);
@@ -125,7 +125,7 @@ export function internalRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Params: { callId: string }; Body: { reason: string } }>(
     '/internal/v1/calls/:callId/handoff',
-    { preHandler: service, config, schema: { ...base, body: handoffBody } },
+    { onRequest: service, config, schema: { ...base, body: handoffBody } },
     async (request, reply) => {
       const handoff = await startHandoff(
         ctx,

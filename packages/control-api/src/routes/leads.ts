@@ -4,7 +4,7 @@ import { requireRole, OPERATORS, READERS } from '../auth/guard.js';
 import { audit } from '../audit.js';
 import { ApiError, invalidField, notFound } from '../errors.js';
 import { CsvSyntaxError } from '../leads/csv.js';
-import { isTimeZone } from '../leads/fields.js';
+import { isTimeZone, leadTextProblem } from '../leads/fields.js';
 import { ImportFileError, importLeadsCsv } from '../leads/import.js';
 import { normalizePhone } from '../leads/phone.js';
 import { StoreConflict, type LeadPatch, type LeadQuery, type NewLead } from '../store/types.js';
@@ -21,18 +21,25 @@ import type { AppContext } from '../context.js';
 const phoneTaken = () =>
   new ApiError(409, 'phone_taken', 'phone belongs to another lead', { field: 'body.phone' });
 
-/** Normalises `phone` and checks `time_zone` of a lead input, naming the field at fault. */
-function checkLeadInput<T extends { phone?: string; time_zone?: string | null }>(
+type LeadTextInput = { name?: string; loan_type?: string | null; notes?: string | null };
+
+/** Normalises `phone` and checks `time_zone` and text fields of a lead input, naming the field. */
+function checkLeadInput<T extends LeadTextInput & { phone?: string; time_zone?: string | null }>(
   input: T,
   countryCode: string,
 ): T {
   const checked = { ...input };
+  for (const field of ['name', 'loan_type', 'notes'] as const) {
+    const value = input[field];
+    const problem = typeof value === 'string' ? leadTextProblem(field, value) : undefined;
+    if (problem) throw invalidField(`body.${field}`, problem);
+  }
   if (input.phone !== undefined) {
     const phone = normalizePhone(input.phone, countryCode);
     if (!phone.ok) throw invalidField('body.phone', `must be a phone number (${phone.problem})`);
     checked.phone = phone.e164;
   }
-  if (input.time_zone && !isTimeZone(input.time_zone)) {
+  if (typeof input.time_zone === 'string' && !isTimeZone(input.time_zone)) {
     throw invalidField('body.time_zone', 'must be an IANA time zone');
   }
 
@@ -49,7 +56,7 @@ export function leadRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: NewLead }>(
     '/api/v1/leads',
     {
-      preHandler: operators,
+      onRequest: operators,
       schema: {
         ...base,
         body: {
@@ -78,7 +85,7 @@ export function leadRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: Omit<LeadQuery, 'limit'> & { limit: number } }>(
     '/api/v1/leads',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         ...base,
         querystring: {
@@ -110,7 +117,7 @@ export function leadRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/leads/:id',
-    { preHandler: readers, schema: { ...base, params: idParams, response: { 200: leadSchema } } },
+    { onRequest: readers, schema: { ...base, params: idParams, response: { 200: leadSchema } } },
     async (request) => {
       const lead = await ctx.store.getLead(request.params.id);
       if (!lead) throw notFound('lead', request.params.id);
@@ -123,7 +130,7 @@ export function leadRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.patch<{ Params: { id: string }; Body: LeadPatch }>(
     '/api/v1/leads/:id',
     {
-      preHandler: operators,
+      onRequest: operators,
       schema: {
         ...base,
         params: idParams,
@@ -153,7 +160,7 @@ export function leadRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete<{ Params: { id: string } }>(
     '/api/v1/leads/:id',
-    { preHandler: operators, schema: { ...base, params: idParams } },
+    { onRequest: operators, schema: { ...base, params: idParams } },
     async (request, reply) => {
       try {
         if (!(await ctx.store.deleteLead(request.params.id))) {
@@ -178,7 +185,7 @@ export function leadRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: string }>(
     '/api/v1/leads/import',
     {
-      preHandler: operators,
+      onRequest: operators,
       bodyLimit: ctx.config.csvLimitBytes,
       schema: {
         ...base,

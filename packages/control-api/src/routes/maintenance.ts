@@ -22,14 +22,14 @@ export function maintenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get(
     '/api/v1/maintenance',
-    { preHandler: requireRole(ctx, READERS), schema: { ...base, response: { 200: stateSchema } } },
+    { onRequest: requireRole(ctx, READERS), schema: { ...base, response: { 200: stateSchema } } },
     async () => ctx.store.getMaintenance(),
   );
 
   app.put<{ Body: { enabled: boolean; message?: string } }>(
     '/api/v1/maintenance',
     {
-      preHandler: requireRole(ctx, ADMINS),
+      onRequest: requireRole(ctx, ADMINS),
       schema: {
         ...base,
         body: {

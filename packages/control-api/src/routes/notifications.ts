@@ -22,7 +22,7 @@ export function notificationRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.post<{ Body: TestBody }>(
     '/api/v1/notifications/test',
     {
-      preHandler: requireRole(ctx, OPERATORS),
+      onRequest: requireRole(ctx, OPERATORS),
       schema: {
         ...base,
         body: {
@@ -70,7 +70,7 @@ export function notificationRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get<{ Querystring: { limit: number } }>(
     '/api/v1/notifications',
     {
-      preHandler: requireRole(ctx, READERS),
+      onRequest: requireRole(ctx, READERS),
       schema: {
         ...base,
         querystring: {

@@ -51,7 +51,7 @@ export const leadInputProperties = {
   status: { type: 'string', enum: LEAD_STATUSES },
   do_not_call: { type: 'boolean' },
   consent: { type: 'boolean' },
-  time_zone: { type: ['string', 'null'], maxLength: 64 },
+  time_zone: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
   notes: { type: ['string', 'null'], maxLength: 2000 },
 } as const;
 

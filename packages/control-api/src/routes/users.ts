@@ -31,7 +31,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/api/v1/users',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         ...base,
         response: {
@@ -45,7 +45,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: { username: string; password: string; role: Role } }>(
     '/api/v1/users',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         ...base,
         body: {
@@ -85,7 +85,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete<{ Params: { id: string } }>(
     '/api/v1/users/:id',
-    { preHandler: guard, schema: { ...base, params: idParams } },
+    { onRequest: guard, schema: { ...base, params: idParams } },
     async (request, reply) => {
       if (request.params.id === request.principal?.id) {
         throw new ApiError(409, 'cannot_delete_self', 'an admin cannot delete their own account');

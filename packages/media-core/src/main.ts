@@ -20,6 +20,7 @@ import {
 import { dialogueTexts } from './dialogue/phrases.js';
 import type { DrainResult } from './ops/drain.js';
 import { createLogger } from './ops/log.js';
+import { reportProviderHealth } from './ops/provider-health.js';
 import { createMediaServer, MEDIA_PATH, type MediaServer } from './server.js';
 import { SpeechServices } from './speech/services.js';
 import { PromptCache } from './voice/prompt-cache.js';
@@ -110,6 +111,8 @@ export async function startVoiceAgent(options: VoiceAgentOptions = {}): Promise<
       all.push(conversation.closed.then(() => void open.delete(conversation)));
     },
   });
+
+  if (ownSpeech) reportProviderHealth(ownSpeech.breakers, server.health);
 
   let port: number;
   try {

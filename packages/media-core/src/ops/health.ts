@@ -23,8 +23,8 @@ export const MEDIA_CORE_VERSION: string = (
   createRequire(import.meta.url)('../../../package.json') as { version: string }
 ).version;
 
-// Limit: nothing marks the server degraded yet (the DSP pool does not report worker crashes
-// here), so /health says `ok` while calls may be losing audio; only draining is reported.
+// Limit: only open provider breakers mark the server degraded (ops/provider-health.ts); DSP
+// worker crashes are counted in /metrics but do not show here.
 /** Tracks what /health reports. Parts of the server mark themselves degraded by name. */
 export class HealthState {
   private readonly startedAtMs = performance.now();

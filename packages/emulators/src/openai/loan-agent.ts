@@ -1,6 +1,7 @@
 // The emulator's deterministic loan agent: reads the conversation (system prompt call state,
 // tool results, the caller's messages) and answers as a well-prompted model does: the words for
 // the step after its tool calls and the tool calls themselves, in one response.
+import { factOrder } from '@voice-agent/media-core/dialogue';
 import { lastToolRefused, readCallState, type CallState, type ChatMessage } from './call-state.js';
 import { replyFor } from './replies.js';
 import { understand, type PlannedCall } from './understand.js';
@@ -12,19 +13,6 @@ export interface AgentDecision {
   /** Tool calls (empty when it only speaks). */
   toolCalls: PlannedCall[];
 }
-
-/** The order facts are asked in, when the prompt has no `order:` line. */
-const defaultOrder = [
-  'name_confirmed',
-  'consent',
-  'loan_type',
-  'amount_inr',
-  'monthly_income_inr',
-  'employment_type',
-  'city',
-  'existing_emi_inr',
-  'details_confirmed',
-];
 
 /**
  * Decides the answer to a request. After the caller spoke it calls the tools their words call
@@ -70,7 +58,11 @@ function understandUnrecorded(messages: readonly ChatMessage[], state: CallState
  * foresees it from the facts and the `order` line. Empty (tools only) when that step is not the
  * model's to know: the read-back's verdict comes from the rules, in the tool result.
  */
-function wordsWith(calls: readonly PlannedCall[], state: CallState, order: string[]): string {
+function wordsWith(
+  calls: readonly PlannedCall[],
+  state: CallState,
+  order: readonly string[],
+): string {
   const facts = { ...state.facts };
   for (const call of calls) {
     if (call.name === 'record_fact') facts[String(call.arguments.name)] = call.arguments.value;
@@ -86,7 +78,7 @@ function wordsWith(calls: readonly PlannedCall[], state: CallState, order: strin
 function foreseenStep(
   calls: readonly PlannedCall[],
   facts: Record<string, unknown>,
-  order: string[],
+  order: readonly string[],
 ): string | undefined {
   const terminal = calls.find((call) => call.name !== 'record_fact');
   if (terminal?.name === 'hand_off') return 'hand_off caller_asked';
@@ -102,10 +94,10 @@ function foreseenStep(
   return missing === 'details_confirmed' ? 'confirm' : `ask ${missing}`;
 }
 
-/** The fact order of the system prompt's `order:` line. */
-function orderOf(messages: readonly ChatMessage[]): string[] {
+/** The fact order of the system prompt's `order:` line, else the product's own order. */
+function orderOf(messages: readonly ChatMessage[]): readonly string[] {
   const system = messages.find((message) => message.role === 'system')?.content ?? '';
   const line = /^order: (.+)$/m.exec(system)?.[1];
 
-  return line ? line.split(',').map((name) => name.trim()) : defaultOrder;
+  return line ? line.split(',').map((name) => name.trim()) : factOrder;
 }

@@ -1,8 +1,8 @@
-// `npm run bench -- load [--quick]`: the media core under N concurrent real-time Twilio calls,
-// for each transport in the same run, on two pipelines: the full one (with the DSP pool) and
-// transport-only (the same server without DSP), where the transports' own cost shows. The server is the real bin in a child process; the calls
-// come from a load generator in a process of its own; figures come from the server's /metrics,
-// its end-of-call summaries and /proc.
+// `npm run bench -- load [--quick]`: the media core under N concurrent real-time Twilio calls, for
+// each transport in the same run, on two pipelines: the full one (with the DSP pool) and
+// transport-only (the same server without DSP), where the transports' own cost shows. The server is
+// the real bin in a child process; the calls come from a load generator in a process of its own;
+// figures come from the server's /metrics, its end-of-call summaries and /proc.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 

@@ -20,7 +20,10 @@ export type Pipeline = 'full' | 'transport';
 export interface LoadOptions {
   /** Pipelines to run, in order; each runs every transport on a fresh server. */
   pipelines: Pipeline[];
-  /** Concurrent calls per step of the full pipeline, ascending; a run stops at its first broken step. */
+  /**
+   * Concurrent calls per step of the full pipeline, ascending; a run stops at its first broken
+   * step.
+   */
   steps: number[];
   /** Measured time per step of the full pipeline, ms (ramp, warm-up and teardown come on top). */
   stepMs: number;

@@ -27,7 +27,10 @@ export interface LineFit {
   points: number;
 }
 
-/** Fits y = slope·x + intercept by ordinary least squares; pairs with a non-finite value are left out. */
+/**
+ * Fits y = slope·x + intercept by ordinary least squares; pairs with a non-finite value are left
+ * out.
+ */
 export function fitLine(xs: readonly number[], ys: readonly number[]): LineFit {
   if (xs.length !== ys.length) throw new RangeError('xs and ys must have the same length');
 

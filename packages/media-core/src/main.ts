@@ -40,7 +40,9 @@ export interface VoiceAgentOptions {
   brains?: BrainFactory;
   /** Speech services; default SpeechServices on `config.speech` (owned and closed by the agent). */
   speech?: PipelineSpeech;
-  /** Where call events go; default an Outbox to the control API when CONTROL_SERVICE_TOKEN is set. */
+  /**
+   * Where call events go; default an Outbox to the control API when CONTROL_SERVICE_TOKEN is set.
+   */
   events?: CallEventTarget;
   /** Control API client (context, hand-off); default a ControlClient when the token is set. */
   control?: PipelineControl;

@@ -23,8 +23,8 @@ function internationalDigits(compact: string, countryCode: string): string {
 /**
  * Normalises a phone number to E.164. International forms (`+…`, `00…`) keep their country
  * code; national forms get `defaultCountryCode` (a leading trunk `0` is dropped).
- * Limit: no per-country numbering plan (national numbers are taken as 10 digits), so a well-formed but unassigned number passes; that
- * costs a failed call attempt, which Twilio reports as `failed`.
+ * Limit: no per-country numbering plan (national numbers are taken as 10 digits), so a well-formed
+ * but unassigned number passes; that costs a failed call attempt, which Twilio reports as `failed`.
  */
 export function normalizePhone(raw: string, defaultCountryCode = '91'): PhoneResult {
   const trimmed = raw.trim();

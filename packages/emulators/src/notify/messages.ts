@@ -51,7 +51,9 @@ export function acceptMessage(
   return template === undefined ? accepted : { ...accepted, template };
 }
 
-/** WhatsApp `message`: JSON, either `{ type: "template", id, params }` or `{ type: "text", text }`. */
+/**
+ * WhatsApp `message`: JSON, either `{ type: "template", id, params }` or `{ type: "text", text }`.
+ */
 function whatsappTemplate(
   message: string,
   templates: ReadonlySet<string>,

@@ -1,5 +1,5 @@
-// What the emulator's loan agent says for each next step, in English, Hindi and Tamil: the wording a
-// model would give the policy's decision.
+// What the emulator's loan agent says for each next step, in English, Hindi and Tamil: the wording
+// a model would give the policy's decision.
 import { parseSpokenAmount } from '@voice-agent/media-core/dialogue';
 import type { CallState } from './call-state.js';
 

@@ -1,5 +1,6 @@
-// POST /text-to-speech: JSON `{ text | inputs[], target_language_code, speaker, model, speech_sample_rate, pace }`
-// answered with `{ request_id, audios: [base64 WAV] }` of the synthetic voice.
+// POST /text-to-speech: JSON `{ text | inputs[], target_language_code, speaker, model,
+// speech_sample_rate, pace }` answered with `{ request_id, audios: [base64 WAV] }` of the synthetic
+// voice.
 import { synthesizeSpeechSignal } from '../google-tts/speech-signal.js';
 import { encodeWav } from '../speech-match/wav.js';
 import { SarvamRequestError } from './errors.js';

@@ -47,7 +47,9 @@ export interface UtteranceFixture extends FixtureBase {
   kind: 'utterance';
   /** BCP-47 language of the speech, e.g. `hi-IN`. */
   language: string;
-  /** What the caller means (`consent`, `loan-type`, `do-not-call`, …), the same in every language. */
+  /**
+   * What the caller means (`consent`, `loan-type`, `do-not-call`, …), the same in every language.
+   */
   intent: string;
   /** The words spoken, in the language's own script. */
   text: string;

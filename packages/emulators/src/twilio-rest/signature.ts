@@ -17,7 +17,9 @@ export function computeTwilioSignature(
   return createHmac('sha1', authToken).update(signed, 'utf8').digest('base64');
 }
 
-/** True when `signature` is the one Twilio would put on this request (compared in constant time). */
+/**
+ * True when `signature` is the one Twilio would put on this request (compared in constant time).
+ */
 export function isValidTwilioSignature(
   authToken: string,
   url: string,

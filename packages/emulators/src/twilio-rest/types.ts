@@ -12,7 +12,9 @@ export interface StreamRequest {
   parameters: Record<string, string>;
   /** The call the stream belongs to. */
   callSid: string;
-  /** Aborted when the stream leg must end: the call was redirected, hung up, or the emulator closed. */
+  /**
+   * Aborted when the stream leg must end: the call was redirected, hung up, or the emulator closed.
+   */
   signal: AbortSignal;
 }
 
@@ -26,7 +28,9 @@ export interface TwilioRestEmulatorOptions {
   port?: number;
   /** Called for <Connect><Stream> TwiML; resolves when the stream ends. Default: ends at once. */
   onStream?: (stream: StreamRequest) => Promise<void>;
-  /** Simulated ring/answer outcome per call: 'completed' (default), 'busy', 'no-answer', 'failed'. */
+  /**
+   * Simulated ring/answer outcome per call: 'completed' (default), 'busy', 'no-answer', 'failed'.
+   */
   outcome?: (to: string) => CallOutcome;
   /** How long a call rings before its outcome, in milliseconds (default 0). */
   ringMs?: number;
@@ -64,7 +68,9 @@ export interface EmulatedCall {
   to: string;
   /** E.164 caller id. */
   from: string;
-  /** Twilio call status: queued, ringing, in-progress, completed, busy, no-answer, failed, canceled. */
+  /**
+   * Twilio call status: queued, ringing, in-progress, completed, busy, no-answer, failed, canceled.
+   */
   status: string;
   /** The first TwiML document the call ran (inline `Twiml` or fetched from `Url`). */
   twiml?: string;

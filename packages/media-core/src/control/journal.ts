@@ -131,7 +131,9 @@ export class JournalStore {
     await Promise.all(writes);
   }
 
-  /** Reads up to `maxEvents` lines from the head of a call's journal (buffered lines first written). */
+  /**
+   * Reads up to `maxEvents` lines from the head of a call's journal (buffered lines first written).
+   */
   readBatch(callId: string, maxEvents: number): Promise<JournalBatch> {
     const journal = this.journal(callId);
 

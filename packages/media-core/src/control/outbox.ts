@@ -23,7 +23,9 @@ export interface OutboxOptions {
   log?: Logger;
   /** Most events per request (default 100, the API's bound). */
   maxBatchEvents?: number;
-  /** Events held in memory across calls before the call adding one spills to disk (default 10000). */
+  /**
+   * Events held in memory across calls before the call adding one spills to disk (default 10000).
+   */
   maxMemoryEvents?: number;
   /** Largest serialised event in bytes; bigger ones are dead-lettered at once (default 65536). */
   maxEventBytes?: number;
@@ -89,7 +91,10 @@ interface CallQueue {
   busy: boolean;
   /** The batch in flight. */
   batch?: Batch;
-  /** After the API refused a whole batch: send this many events one by one to single out the bad ones. */
+  /**
+   * After the API refused a whole batch: send this many events one by one to single out the bad
+   * ones.
+   */
   isolate: number;
 }
 

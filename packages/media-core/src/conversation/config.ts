@@ -24,7 +24,10 @@ export interface VoiceAgentConfig {
   conversation: ConversationOptions;
   /** OUTBOX_DIR: folder of the outbox's journals (default ./data/outbox). */
   outboxDir: string;
-  /** VOICE_LANGUAGES: languages whose fixed prompts are synthesized at start (default en-IN,hi-IN,ta-IN). */
+  /**
+   * VOICE_LANGUAGES: languages whose fixed prompts are synthesized at start (default
+   * en-IN,hi-IN,ta-IN).
+   */
   languages: string[];
   /** Parts that run on local emulators (no credentials): `google`, `sarvam`, `openai`. */
   emulated: string[];

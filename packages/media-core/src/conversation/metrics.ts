@@ -15,7 +15,10 @@ export interface ConversationMetrics {
   falseBargeIns: Counter;
   /** bargein_reaction_seconds: speech onset (first voiced frame received) → `clear` sent. */
   bargeInReaction: Histogram;
-  /** turn_latency_seconds{stage}: endpointing, llm_first_token, llm_first_sentence, tts_first_byte, media_core, total. */
+  /**
+   * turn_latency_seconds{stage}: endpointing, llm_first_token, llm_first_sentence, tts_first_byte,
+   * media_core, total.
+   */
   turnLatency: Histogram<'stage'>;
   /** conversation_handoffs_total{reason}: hand-offs requested. */
   handoffs: Counter<'reason'>;

@@ -4,14 +4,19 @@
 export interface ConversationOptions {
   /** BARGE_IN_MIN_SPEECH_MS: voiced caller audio that interrupts the bot; default 200. */
   bargeInMinSpeechMs: number;
-  /** BARGE_IN_FALSE_MS: no words this long after the caller's speech ends means noise; default 1500. */
+  /**
+   * BARGE_IN_FALSE_MS: no words this long after the caller's speech ends means noise; default 1500.
+   */
   bargeInFalseMs: number;
   /**
    * OPENING_WAIT_MS: on an outbound call the callee usually says "hello" first; the bot waits
    * this long (caller audio time) for it before speaking its opening anyway; default 1200.
    */
   openingWaitMs: number;
-  /** How long the call context from the control API may take before parameters are used; default 300. */
+  /**
+   * How long the call context from the control API may take before parameters are used; default
+   * 300.
+   */
   contextTimeoutMs: number;
   /** Language when neither Twilio parameters nor the control API give one; default en-IN. */
   defaultLanguage: string;

@@ -93,7 +93,9 @@ export class CallConversation {
   private greeted = false;
   private cancelOpening: (() => void) | undefined;
   private reply: AbortController | undefined;
-  /** Bumped when a bot message starts or is cut, so a finished reply knows it still owns the floor. */
+  /**
+   * Bumped when a bot message starts or is cut, so a finished reply knows it still owns the floor.
+   */
   private messageSeq = 0;
   private pendingBargeIn: PendingBargeIn | undefined;
   private speechEndAtMs: number | undefined;

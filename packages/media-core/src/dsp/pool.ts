@@ -64,7 +64,9 @@ export interface DspPoolOptions {
   vad?: VadOptions;
   /** Logger; default: pino at info to stdout. */
   log?: Logger;
-  /** Frames a call may queue while its previous batch is out, before the oldest drop; default 50. */
+  /**
+   * Frames a call may queue while its previous batch is out, before the oldest drop; default 50.
+   */
   maxQueuedFrames?: number;
 }
 

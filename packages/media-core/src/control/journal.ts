@@ -25,6 +25,8 @@ interface Journal {
   sizeBytes: number;
   /** Lines waiting for the next batched write, oldest first. */
   buffer: string[];
+  /** Lines taken from `buffer` by a write that has not yet been fsync'd. */
+  writingEvents: number;
   /** Undelivered events: in the file after `ackOffset`, plus those in `buffer`. */
   pendingEvents: number;
   /** The call's file operations, in order. */
@@ -113,10 +115,11 @@ export class JournalStore {
     return this.journals.get(callId)?.pendingEvents ?? 0;
   }
 
-  /** Events appended but not yet written and fsync'd, across calls. */
+  /** Events appended but not yet written and fsync'd (buffered or mid-write), across calls. */
   unflushedEvents(): number {
     let count = 0;
-    for (const journal of this.journals.values()) count += journal.buffer.length;
+    for (const journal of this.journals.values())
+      count += journal.buffer.length + journal.writingEvents;
 
     return count;
   }
@@ -205,6 +208,7 @@ export class JournalStore {
         ackOffset: 0,
         sizeBytes: 0,
         buffer: [],
+        writingEvents: 0,
         pendingEvents: 0,
         chain: Promise.resolve(),
         ops: 0,
@@ -240,6 +244,7 @@ export class JournalStore {
     const lines = journal.buffer.splice(0);
     const text = lines.map((line) => line + '\n').join('');
     const created = journal.sizeBytes === 0;
+    journal.writingEvents = lines.length;
     try {
       const file = await open(journal.path, 'a');
       try {
@@ -255,6 +260,8 @@ export class JournalStore {
         this.log.error({ err: error, dir: this.dir }, 'outbox journal write failed');
       this.writeFailureLogged = true;
       throw error;
+    } finally {
+      journal.writingEvents = 0;
     }
     journal.sizeBytes += Buffer.byteLength(text);
     this.writeFailureLogged = false;

@@ -40,7 +40,8 @@ after(async () => {
 
 const LEAD_MS = 400;
 const PAUSE_MS = 1200;
-const STALL_MS = 800;
+// Long enough that a loaded machine does not mistake a slow final for a stall.
+const STALL_MS = 2000;
 
 /** Call ms at which the fault strikes: inside the second utterance. */
 async function faultAtMs(first: string): Promise<number> {
@@ -173,5 +174,50 @@ describe('breaker across calls', () => {
 
     await Promise.all([first.close(), second.close()]);
     breakers.close();
+  });
+});
+
+describe('a late final', () => {
+  test('leaves the next utterance, which ended before it came, watched for a stall', async () => {
+    bed.clearFaults();
+    const breakers = new BreakerRegistry({ probeIntervalMs: 60_000 });
+    const rec = new FailoverRecognizer({
+      languageCode: 'hi-IN',
+      providers: ['sarvam', 'google'],
+      factories: bed.factories,
+      breakers,
+      stallTimeoutMs: 2000,
+      metrics: isolatedSpeechMetrics(),
+    });
+    const finals = collectFinals(rec);
+    const failovers: FailoverEvent[] = [];
+    rec.on('failover', (e) => failovers.push(e));
+    const ids = ['hi-IN.greeting', 'hi-IN.income'];
+    // The first utterance's answer takes a second, so the second utterance (fed at 10× real
+    // time) has ended before it arrives; the second request then hangs.
+    bed.sarvam.faults.inject({ kind: 'latency', ms: 1000 });
+    bed.sarvam.faults.inject({ kind: 'stall', ms: 0 });
+    const speechEnds: number[] = [];
+
+    await feedCall(rec, await callAudio(ids, LEAD_MS, PAUSE_MS), {
+      onSpeechEnd: () => speechEnds.push(performance.now()),
+    });
+    await waitFor(() => finals.length >= 2, 'both finals', 15_000);
+    await rec.close();
+    breakers.close();
+    bed.clearFaults();
+
+    assert.equal(speechEnds.length, 2);
+    assert.deepEqual(
+      finals.map((f) => [f.provider, f.text]),
+      [
+        ['sarvam', await textOf(ids[0] as string)],
+        ['google', await textOf(ids[1] as string)],
+      ],
+    );
+    assert.deepEqual(
+      failovers.map((e) => [e.from, e.to, e.reason]),
+      [['sarvam', 'google', 'stall']],
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   type RecognizerFactory,
 } from './recognizer.js';
 import { withDefaults } from './options.js';
+import { PendingFinals } from './pending-finals.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
 /** Options of a failover recognizer for one call. */
@@ -26,6 +27,11 @@ export interface FailoverRecognizerOptions {
   breakers: BreakerRegistry;
   /** Speech ended but no final this long after: the provider stalled, in ms; default 3000. */
   stallTimeoutMs?: number;
+  /**
+   * How far past a final's end a later utterance may have ended and still count as answered by
+   * it (a provider that merged two utterances into one result), in ms; default 800.
+   */
+  finalSlackMs?: number;
   /** Most audio kept since the last final for replay, in ms; default 60000. */
   replayMaxMs?: number;
   /** Chunk size of a replay, in ms; default 100. */
@@ -74,8 +80,7 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
   private active: Active | undefined;
   private received = 0;
   private inSpeech = false;
-  private awaitingFinal = false;
-  private speechEndAtMs: number | undefined;
+  private readonly pending: PendingFinals;
   private stallTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly onBreakerClose = (key: string): void => {
@@ -93,6 +98,7 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
     this.opts = withDefaults(
       {
         stallTimeoutMs: 3000,
+        finalSlackMs: 800,
         replayMaxMs: 60_000,
         replayChunkMs: 100,
         idleKeepMs: 1000,
@@ -104,6 +110,7 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
       throw new RangeError('stallTimeoutMs must be a positive number of ms');
     }
 
+    this.pending = new PendingFinals(this.opts.finalSlackMs * SAMPLES_PER_MS);
     this.metrics = options.metrics;
     this.log = options.log;
     this.replay = new ReplayBuffer({
@@ -117,6 +124,11 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
   /** Provider currently recognizing, or undefined once none is left. */
   get activeProvider(): string | undefined {
     return this.active?.provider;
+  }
+
+  /** Whether a finished utterance is still owed its final transcript. */
+  private get awaitingFinal(): boolean {
+    return this.pending.size > 0;
   }
 
   /** Audio lost to a replay-ring overflow, in samples (0 unless an utterance outgrew it). */
@@ -151,12 +163,12 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
     if (this.closed) return;
 
     this.inSpeech = false;
-    this.awaitingFinal = true;
-    this.speechEndAtMs = performance.now();
+    this.pending.add(this.received, performance.now());
     this.replay.mark('speechEnd');
     this.emit('speechEnd');
     this.active?.recognizer.speechEnded();
-    this.armStallTimer();
+    // An earlier utterance still owed a final keeps its own, earlier deadline.
+    if (this.pending.size === 1) this.armStallTimer();
   }
 
   async close(): Promise<void> {
@@ -210,22 +222,23 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
     const endSample =
       final.endMs === undefined ? this.received : active.baseSample + final.endMs * SAMPLES_PER_MS;
     this.replay.release(endSample);
-    this.settle(active.provider, final);
+    this.settle(active.provider, final, final.endMs === undefined ? undefined : endSample);
 
     if (final.text) this.emit('final', rebase(final, active.baseSample));
     if (!this.inSpeech && !this.awaitingFinal) this.returnToPreferred();
   }
 
-  /** Bookkeeping of a final: stall timer, latency, confidence, breaker. */
-  private settle(provider: string, final: FinalTranscript): void {
-    clearTimeout(this.stallTimer);
-    this.awaitingFinal = false;
+  /** Bookkeeping of a final: owed finals and their stall timer, latency, confidence, breaker. */
+  private settle(provider: string, final: FinalTranscript, endSample: number | undefined): void {
     this.opts.breakers.recordSuccess(asrBreakerKey(provider));
 
-    if (this.speechEndAtMs !== undefined) {
-      const latencyS = (performance.now() - this.speechEndAtMs) / 1000;
+    const answered = this.pending.answer(endSample);
+    if (this.awaitingFinal) this.armStallTimer();
+    else clearTimeout(this.stallTimer);
+
+    if (answered !== undefined) {
+      const latencyS = (performance.now() - answered.endedAtMs) / 1000;
       this.metrics?.asrLatency.observe({ provider }, latencyS);
-      this.speechEndAtMs = undefined;
     }
 
     if (final.confidence !== null && final.text) {
@@ -239,21 +252,27 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
     this.failover(err.reason, err);
   }
 
+  /** Arms the stall timer for the utterance owed a final longest. */
   private armStallTimer(): void {
     clearTimeout(this.stallTimer);
+    const oldest = this.pending.oldest;
+    if (oldest === undefined) return;
 
     // Why a timer and not the provider's own deadline: a stalled stream stays open and silent,
     // and only the caller's pause tells us an answer is overdue.
     // Limit: an utterance of pure noise, for which a provider rightly sends no final at all,
     // also trips this timer and costs that provider a breaker opening.
-    this.stallTimer = setTimeout(() => {
-      const provider = this.active?.provider ?? 'none';
-      const err = new SpeechError(`${provider}: no final transcript after speech end`, {
-        reason: 'stall',
-        provider,
-      });
-      this.failover('stall', err);
-    }, this.opts.stallTimeoutMs);
+    this.stallTimer = setTimeout(
+      () => {
+        const provider = this.active?.provider ?? 'none';
+        const err = new SpeechError(`${provider}: no final transcript after speech end`, {
+          reason: 'stall',
+          provider,
+        });
+        this.failover('stall', err);
+      },
+      Math.max(0, oldest.waitFromMs + this.opts.stallTimeoutMs - performance.now()),
+    );
   }
 
   private failover(reason: FailoverReason, err: SpeechError): void {
@@ -275,7 +294,8 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
     this.metrics?.asrFailovers.inc({ from, to: to as string, reason });
     this.log?.warn({ from, to, reason, code: err.code, requestId: err.requestId }, 'asr failover');
     this.emit('failover', { from, to: to as string, reason, replayMs, atMs: performance.now() });
-    if (this.awaitingFinal) this.armStallTimer();
+    this.pending.restartWaits(performance.now());
+    this.armStallTimer();
   }
 
   /**
@@ -310,7 +330,7 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
   /** Without replay: the new provider starts at the current position, told only if in speech. */
   private resumeLive(): number {
     this.replay.release(this.received);
-    this.awaitingFinal = false;
+    this.pending.clear();
     if (this.inSpeech) this.active?.recognizer.speechStarted();
 
     return 0;

@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { TokenService } from './auth/tokens.js';
 import type { ControlApiConfig } from './config.js';
+import { handleClientError } from './client-errors.js';
 import type { AppContext } from './context.js';
 import { errorBody, handleError, handleFrameworkError, ApiError } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -22,6 +23,7 @@ import { maintenanceRoutes } from './routes/maintenance.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
 import { userRoutes } from './routes/users.js';
+import { requestValidatorCompiler } from './validation.js';
 import type { Store } from './store/types.js';
 import { TwilioRestClient } from './twilio/rest-client.js';
 
@@ -142,10 +144,11 @@ export async function buildApp(options: BuildAppOptions): Promise<ControlApi> {
     // The router refuses path parameters over 100 characters (its default, idParams' limit);
     // this gives those and badly encoded URLs the usual error shape.
     frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
     // Requests are counted in metrics, not logged one by one.
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(requestValidatorCompiler());
   const ctx = createContext(app, options, logger);
 
   await registerPlugins(app, ctx);

@@ -1,6 +1,7 @@
 // The API under a hostile peer: forged tokens, injection in filters, forged cursors, bad bodies,
 // bad URLs, unsigned webhooks, lead-field abuse and duplicate-create races, on a real app.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createSigner } from 'fast-jwt';
 import { twilioSignature } from '../src/twilio/signature.js';
@@ -19,6 +20,18 @@ function assertError(
   const body = response.json() as { error: { code: string; field?: string } };
   assert.equal(typeof body.error.code, 'string');
   if (field !== undefined) assert.equal(body.error.field, field);
+}
+
+/** Writes raw bytes to the API and reads until it closes the connection. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5000, () => socket.destroy(new Error('the API did not close the socket')));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
 }
 
 describe('hostile peer', () => {
@@ -162,6 +175,35 @@ describe('hostile peer', () => {
       payload: 'name,phone\n' + 'Asha,9876543210\n'.repeat(400),
     });
     assertError(csv, 413);
+  });
+
+  test('a JSON body of the wrong type is refused, not converted; query strings still are', async () => {
+    const cases = [
+      [{ name: 'Typed', consent: 'true' }, 'body.consent'],
+      [{ name: 'Typed', do_not_call: 1 }, 'body.do_not_call'],
+      [{ name: 123 }, 'body.name'],
+      [{ name: ['Typed'] }, 'body.name'],
+      [{ name: 'Typed', loan_type: false }, 'body.loan_type'],
+    ] as const;
+
+    for (const [fields, field] of cases) {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/leads',
+        headers: api.auth.ops,
+        payload: { phone: '9876508000', ...fields },
+      });
+      assertError(response, 400, field);
+      assert.match(response.json<{ error: { message: string } }>().error.message, /must be/);
+    }
+    const stored = await api.app.inject({
+      url: '/api/v1/leads?phone=%2B919876508000',
+      headers: api.auth.viewer,
+    });
+    assert.deepEqual(stored.json<{ items: unknown[] }>().items, [], 'nothing was stored');
+
+    const page = await api.app.inject({ url: '/api/v1/leads?limit=1', headers: api.auth.viewer });
+    assert.equal(page.statusCode, 200, 'limit=1 in a query string is read as a number');
   });
 
   test('bad URLs and over-long ids get the usual error shape', async () => {
@@ -310,6 +352,40 @@ describe('hostile peer', () => {
       payload: new URLSearchParams(params).toString(),
     });
     assert.equal(signed.statusCode, 200, 'the untouched signed request is accepted');
+  });
+});
+
+describe('malformed HTTP on a real socket', () => {
+  let wire: TestApi;
+
+  before(async () => {
+    wire = await startTestApi();
+  });
+  after(async () => {
+    await wire.app.close();
+  });
+
+  test('requests the HTTP parser refuses get the usual JSON error and a closed connection', async () => {
+    const address = await wire.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const body = JSON.stringify({ name: 'Short', phone: '9876509000' });
+    const requests = [
+      // The declared length ends mid-body: the rest reads as a broken second request.
+      `POST /api/v1/leads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Content-Length: 5\r\n\r\n${body}`,
+      'GARBAGE\r\n\r\n',
+      'GET / HTTP/1.1\r\nBad Header Line\r\n\r\n',
+    ];
+
+    for (const request of requests) {
+      const answer = await rawExchange(Number(port), request);
+      const last = answer.lastIndexOf('HTTP/1.1 ');
+      const [head = '', json = ''] = answer.slice(last).split('\r\n\r\n');
+      assert.match(head, /^HTTP\/1\.1 400 /, answer);
+      assert.match(head, /content-type: application\/json/i);
+      const error = (JSON.parse(json) as { error: { code: string; field: string } }).error;
+      assert.deepEqual([error.code, error.field], ['bad_request', 'request']);
+    }
   });
 });
 

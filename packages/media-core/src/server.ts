@@ -10,6 +10,7 @@ import type { SessionSink } from './call/summary.js';
 import { DspPool } from './dsp/pool.js';
 import type { MediaConfig } from './ops/config.js';
 import { drainStreams, type DrainResult } from './ops/drain.js';
+import { DspHealthReporter } from './ops/dsp-health.js';
 import { HealthState } from './ops/health.js';
 import { createLogger } from './ops/log.js';
 import { MediaMetrics } from './ops/metrics.js';
@@ -73,6 +74,7 @@ export function createMediaServer(options: MediaServerOptions): MediaServer {
   const health = new HealthState(() => streams.size);
   const counter = new ConnectionCounter();
   const admission = new Admission(config, counter, metrics, log, () => health.draining);
+  const dspHealth = new DspHealthReporter(health);
   const ownDsp =
     options.dsp === undefined
       ? new DspPool({
@@ -80,6 +82,7 @@ export function createMediaServer(options: MediaServerOptions): MediaServer {
           tickMs: config.dspTickMs,
           registry: metrics.registry,
           log,
+          onWorkerFailure: () => dspHealth.workerFailed(),
         })
       : undefined;
   const dsp = options.dsp ?? ownDsp;
@@ -129,6 +132,7 @@ export function createMediaServer(options: MediaServerOptions): MediaServer {
       streams.stopIdleCheck();
       await transport.close();
       await ownDsp?.close();
+      dspHealth.close();
       metrics.close();
     })();
 

@@ -68,6 +68,8 @@ export interface DspPoolOptions {
    * Frames a call may queue while its previous batch is out, before the oldest drop; default 50.
    */
   maxQueuedFrames?: number;
+  /** Called when a worker fails (with a batch in hand or idle), after the failure is counted. */
+  onWorkerFailure?: () => void;
 }
 
 /** Error codes of the pool. */
@@ -105,6 +107,7 @@ export class DspPool {
   readonly #log: Logger;
   readonly #metrics: PoolMetrics;
   readonly #maxQueuedFrames: number;
+  readonly #onWorkerFailure: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #tickCount = 0;
   #exitNextBatch = false;
@@ -117,6 +120,7 @@ export class DspPool {
       'maxQueuedFrames',
       options.maxQueuedFrames ?? DEFAULT_MAX_QUEUED_FRAMES,
     );
+    this.#onWorkerFailure = options.onWorkerFailure;
     this.#vad = resolveVadOptions(options.vad);
     this.#log = (options.log ?? pino()).child({ component: 'dsp' });
     this.#metrics = createMetrics(options.registry ?? new Registry());
@@ -137,6 +141,7 @@ export class DspPool {
     this.#piscina.on('error', (err: unknown) => {
       this.#metrics.workerFailures.inc();
       this.#log.warn({ err }, 'dsp worker failed while idle; replaced');
+      this.#onWorkerFailure?.();
     });
   }
 
@@ -238,6 +243,7 @@ export class DspPool {
           'dsp worker failed; its batch is dropped',
         );
         for (const stream of group) stream.settle(undefined);
+        this.#onWorkerFailure?.();
       },
     );
   }

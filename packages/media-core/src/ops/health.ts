@@ -23,8 +23,6 @@ export const MEDIA_CORE_VERSION: string = (
   createRequire(import.meta.url)('../../../package.json') as { version: string }
 ).version;
 
-// Limit: only open provider breakers mark the server degraded (ops/provider-health.ts); DSP
-// worker crashes are counted in /metrics but do not show here.
 /** Tracks what /health reports. Parts of the server mark themselves degraded by name. */
 export class HealthState {
   private readonly startedAtMs = performance.now();

@@ -171,7 +171,14 @@ describe('DspPool', () => {
     const lines: string[] = [];
     const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
     const registry = new Registry();
-    const pool = new DspPool({ threads: 2, tickMs: 10, registry, log });
+    let failuresReported = 0;
+    const pool = new DspPool({
+      threads: 2,
+      tickMs: 10,
+      registry,
+      log,
+      onWorkerFailure: () => failuresReported++,
+    });
     pools.push(pool);
     await warmUp(pool);
 
@@ -224,6 +231,7 @@ describe('DspPool', () => {
 
     const failures = await registry.getSingleMetric('media_dsp_worker_failures_total')?.get();
     assert.equal(failures?.values[0]?.value, 1);
+    assert.equal(failuresReported, 1, 'the failure reached onWorkerFailure (/health)');
 
     // The replacement serves a new call.
     const { received, onResult } = receiver();

@@ -12,11 +12,20 @@ export function collectFinals(recognizer: Recognizer): FinalTranscript[] {
   return finals;
 }
 
-/** Resolves once `done()` holds, polling; rejects after `timeoutMs` naming `what`. */
-export async function waitFor(done: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+/**
+ * Resolves once `done()` holds, polling; rejects after `timeoutMs` naming `what` (a function is
+ * asked at the time-out, to tell what had arrived by then).
+ */
+export async function waitFor(
+  done: () => boolean,
+  what: string | (() => string),
+  timeoutMs = 8000,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!done()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline) {
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -43,7 +43,11 @@ test('rotating at a shortened limit loses and repeats nothing', async () => {
   const finals = collectFinals(rec);
 
   await feedCall(rec, await callAudio(ids));
-  await waitFor(() => finals.length >= ids.length, 'every final');
+  await waitFor(
+    () => finals.length >= ids.length,
+    () => `every final (have: ${finals.map((f) => f.text).join(' | ')})`,
+    20_000,
+  );
   await new Promise((r) => setTimeout(r, 200));
   await rec.close();
 
@@ -65,7 +69,11 @@ test("the service's own cut mid-utterance is recovered by a replayed rotation", 
 
   // 2.5 s of lead-in puts the 4 s cut 1.5 s into the greeting.
   await feedCall(rec, await callAudio(ids, 2500));
-  await waitFor(() => finals.length >= ids.length, 'every final');
+  await waitFor(
+    () => finals.length >= ids.length,
+    () => `every final (have: ${finals.map((f) => f.text).join(' | ')})`,
+    20_000,
+  );
   await rec.close();
   await shortClient.close();
   await short.close();

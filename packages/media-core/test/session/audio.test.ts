@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
+import { DspPool } from '../../src/dsp/pool.js';
 import type { CallSession, SessionAudio, SessionSpeech, SessionSummary } from '../../src/index.js';
 import {
   metricValue,
@@ -40,18 +42,27 @@ describe('session with the DSP pool and playback', () => {
   const sessions: CallSession[] = [];
   const summaries: SessionSummary[] = [];
 
+  // The pool's own queue bound is not under test: a loaded machine may hold a batch long
+  // enough for 5× real-time input to overflow the default 50 frames.
+  const registry = new Registry();
+  const dsp = new DspPool({ threads: 1, maxQueuedFrames: 10_000, registry });
+
   before(async () => {
     test = await startTestServer(
       'uws',
       { dspThreads: 1 },
       {
-        dsp: undefined,
+        dsp,
+        registry,
         onSession: (session) => sessions.push(session),
         sink: { onSessionEnd: (summary) => summaries.push(summary) },
       },
     );
   });
-  after(() => test.server.close());
+  after(async () => {
+    await test.server.close();
+    await dsp.close();
+  });
 
   it('turns caller frames into 16 kHz audio, latency samples and speech start/end', async () => {
     const frames = framesOf(fixtureMuLaw('en-IN/greeting.wav'), 40);
@@ -70,7 +81,7 @@ describe('session with the DSP pool and playback', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const frameCount = () => audio.reduce((sum, tick) => sum + tick.frames.length, 0);
-    await waitFor(() => frameCount() === frames.length, 5000);
+    await waitFor(() => frameCount() === frames.length, 20_000);
 
     const samples = audio.reduce((sum, tick) => sum + tick.pcm16k.length, 0);
     assert.ok(Math.abs(samples - frames.length * 320) <= 320, `${samples} samples at 16 kHz`);

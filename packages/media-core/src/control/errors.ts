@@ -106,3 +106,11 @@ export function parseRetryAfterMs(value: string | undefined): number | undefined
 
   return Number.isNaN(dateMs) ? undefined : Math.max(0, dateMs - Date.now());
 }
+
+/** The codes that mean "these events are refused as they are": retrying cannot help. */
+const REFUSALS: ReadonlySet<ControlErrorCode> = new Set(['CONTROL_REJECTED', 'CONTROL_NOT_FOUND']);
+
+/** Whether the API refused the request as it is (a retry of the same events cannot succeed). */
+export function isRefusal(error: unknown): error is ControlApiError {
+  return error instanceof ControlApiError && REFUSALS.has(error.code);
+}

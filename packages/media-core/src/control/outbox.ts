@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 
 import { retryDelayMs, type BackoffOptions } from './backoff.js';
-import { ControlApiError } from './errors.js';
+import { ControlApiError, isRefusal } from './errors.js';
 import type { CallEvent, EventSink, NewCallEvent } from './events.js';
 import { JournalStore, lineBytes } from './journal.js';
 import { outboxMetrics, type OutboxMetrics } from './metrics.js';
@@ -97,9 +97,6 @@ interface CallQueue {
    */
   isolate: number;
 }
-
-/** The error codes that mean "these events are refused as they are": retrying cannot help. */
-const REFUSALS = new Set(['CONTROL_REJECTED', 'CONTROL_NOT_FOUND']);
 
 /** Delivers call events to the control API, at least once and in order per call. */
 export class Outbox {
@@ -393,10 +390,9 @@ export class Outbox {
   }
 
   private async failed(call: CallQueue, batch: Batch | undefined, error: unknown): Promise<void> {
+    if (batch !== undefined && isRefusal(error)) return this.refused(call, batch, error);
+
     const failure = error instanceof ControlApiError ? error : undefined;
-    if (batch !== undefined && failure !== undefined && REFUSALS.has(failure.code)) {
-      return this.refused(call, batch, failure);
-    }
 
     // The batch stays where it is; memory events go to disk so the wait for the API is durable.
     this.spill(call);

@@ -61,6 +61,7 @@ interface BatchBed {
   factories: Record<string, RecognizerFactory>;
 }
 
+const FRAME_MS = 20;
 const LEAD_MS = 400;
 const PAUSE_MS = 1200;
 /** How far into the second utterance the fault strikes, in ms. */
@@ -139,14 +140,16 @@ async function runCall(
   await feedCall(rec, audio.pcm, {
     speed: scenario.speed,
     onFrame: (atMs) => {
-      if (atMs !== strikeMs) return;
-
-      if (scenario.leader === 'google') failAt = performance.now();
-      else if (!armed.sarvam) {
-        armed.sarvam = true;
-        const count = scenario.kind.sarvam.kind === 'auth' ? undefined : scenario.calls;
-        bed.sarvam.faults.inject({ ...scenario.kind.sarvam, count });
+      // Google strikes as its stream opens (the first frame) or once it has heard `strikeMs` of
+      // audio: on the frame that ends there, which is about to be written.
+      if (scenario.leader === 'google' && atMs === Math.max(0, strikeMs - FRAME_MS)) {
+        failAt = performance.now();
       }
+      if (scenario.leader !== 'sarvam' || atMs !== strikeMs || armed.sarvam) return;
+
+      armed.sarvam = true;
+      const count = scenario.kind.sarvam.kind === 'auth' ? undefined : scenario.calls;
+      bed.sarvam.faults.inject({ ...scenario.kind.sarvam, count });
     },
     // Sarvam is asked at speech end: the struck request leaves at the second utterance's end.
     onSpeechEnd: () => {

@@ -4,7 +4,21 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openStore } from './store/open.js';
 
+const USAGE = `usage: voice-control-api
+Takes no arguments; configured by environment (CONTROL_API_PORT, MONGODB_URI or SQLITE_PATH,
+JWT_SECRET_KEY, TWILIO_*, …): see deploy/README.md.`;
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--help' || args[0] === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (args.length > 0) {
+    console.error(`voice-control-api: unknown arguments: ${args.join(' ')}\n${USAGE}`);
+    process.exit(2);
+  }
+
   const config = loadConfig();
   const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   if (!config.production && config.defaulted.length > 0) {

@@ -80,7 +80,21 @@ function portOf(entry: EmulatorEntry): number {
   return port;
 }
 
+const USAGE = `usage: voice-emulators
+Starts every provider emulator; takes no arguments. Ports: EMULATOR_<NAME>_PORT (0 picks a free
+one), interface: EMULATOR_HOST (default 127.0.0.1).`;
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--help' || args[0] === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (args.length > 0) {
+    console.error(`voice-emulators: unknown arguments: ${args.join(' ')}\n${USAGE}`);
+    process.exit(2);
+  }
+
   // Logs go to stderr, so stdout holds only the table of where each emulator listens.
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
   const host = process.env.EMULATOR_HOST ?? '127.0.0.1';

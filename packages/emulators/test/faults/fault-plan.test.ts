@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { FaultPlan } from '../../src/faults/fault-plan.js';
 import { FaultSpecError } from '../../src/faults/fault-spec.js';
@@ -76,5 +77,20 @@ describe('voice-emulators bin', () => {
 
     const [code] = await exited;
     assert.equal(code, 0);
+  });
+
+  it('answers --help with its usage, and refuses arguments it does not take', async () => {
+    const bin = fileURLToPath(new URL('../../../bin/voice-emulators.js', import.meta.url));
+    const run = promisify(execFile);
+
+    const help = await run(process.execPath, [bin, '--help']);
+    assert.match(help.stdout, /^usage: voice-emulators/);
+
+    const bad = await run(process.execPath, [bin, '--port', '1']).then(
+      () => assert.fail('unknown arguments must fail'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown arguments: --port 1/);
   });
 });

@@ -63,3 +63,30 @@ test('synthesis follows the per-language order too', async () => {
   assert.equal(hindi.provider, 'sarvam');
   assert.equal(english.provider, 'google');
 });
+
+test("both synthesizers answer at Twilio's 8 kHz unless TTS_SAMPLE_RATE_HZ says otherwise", async () => {
+  const hindi = await services
+    .synthesizer('hi-IN')
+    .synthesize({ text: 'नमस्ते', languageCode: 'hi-IN' });
+  const english = await services
+    .synthesizer('en-US')
+    .synthesize({ text: 'Hi', languageCode: 'en-US' });
+  assert.deepEqual([hindi.sampleRate, english.sampleRate], [8000, 8000]);
+
+  const wide = new SpeechServices({
+    ...speechConfigFromEnv({ TTS_SAMPLE_RATE_HZ: '24000', SARVAM_API_KEY: 'k' }),
+    googleSpeechEndpoint: `${speech.host}:${speech.port}`,
+    googleTtsEndpoint: `${tts.host}:${tts.port}`,
+    sarvamApiUrl: sarvam.baseUrl,
+  });
+  const sarvamWide = await wide
+    .synthesizer('hi-IN')
+    .synthesize({ text: 'नमस्ते', languageCode: 'hi-IN' });
+  assert.equal(sarvamWide.sampleRate, 24000);
+  await wide.close();
+
+  assert.throws(
+    () => speechConfigFromEnv({ TTS_SAMPLE_RATE_HZ: '44100' }),
+    /TTS_SAMPLE_RATE_HZ must be one of 8000, 16000, 22050, 24000/,
+  );
+});

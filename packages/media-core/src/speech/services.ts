@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ConfigError } from '../ops/config.js';
 import type { Registry } from 'prom-client';
 import { createGoogleTtsClient, GoogleSynthesizer, type GoogleTtsClient } from '../voice/google.js';
 import { FailoverSynthesizer, ttsBreakerKey } from '../voice/failover.js';
@@ -30,6 +31,11 @@ export interface SpeechConfig {
   googleModel?: string | undefined;
   /** Sarvam recognition model; default `saarika:v2.5`. */
   sarvamSttModel?: string | undefined;
+  /**
+   * Rate asked of both text-to-speech providers, in Hz; default 8000, Twilio's own, so replies
+   * need no resampling on their way to the caller.
+   */
+  ttsSampleRateHz?: number | undefined;
   /** Sarvam voice model; default `bulbul:v2`. */
   sarvamTtsModel?: string | undefined;
   /** Sarvam speaker per language (or `default`). */
@@ -46,14 +52,22 @@ export interface SpeechConfig {
   probeIntervalMs?: number | undefined;
 }
 
+/** Rates both text-to-speech providers can produce (Sarvam's list; Google takes any). */
+export const TTS_SAMPLE_RATES_HZ = [8000, 16000, 22050, 24000] as const;
+
+/** Twilio's rate: audio asked at it goes to the caller without resampling. */
+const DEFAULT_TTS_SAMPLE_RATE_HZ = 8000;
+
 /**
  * Reads the speech configuration from the environment: `GOOGLE_SPEECH_ENDPOINT`,
- * `GOOGLE_TTS_ENDPOINT`, `SARVAM_API_URL`, `SARVAM_API_KEY`, `ASR_STALL_TIMEOUT_MS`.
+ * `GOOGLE_TTS_ENDPOINT`, `SARVAM_API_URL`, `SARVAM_API_KEY`, `ASR_STALL_TIMEOUT_MS`,
+ * `TTS_SAMPLE_RATE_HZ`.
  */
 export function speechConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SpeechConfig {
   const stall = env.ASR_STALL_TIMEOUT_MS;
 
   return {
+    ttsSampleRateHz: ttsSampleRateFrom(env.TTS_SAMPLE_RATE_HZ),
     googleSpeechEndpoint: env.GOOGLE_SPEECH_ENDPOINT || undefined,
     googleTtsEndpoint: env.GOOGLE_TTS_ENDPOINT || undefined,
     sarvamApiUrl: env.SARVAM_API_URL || undefined,
@@ -95,8 +109,12 @@ export class SpeechServices {
         http: this.sarvam,
         model: config.sarvamTtsModel,
         speakers: config.sarvamSpeakers,
+        sampleRate: config.ttsSampleRateHz ?? DEFAULT_TTS_SAMPLE_RATE_HZ,
       }),
-      google: new GoogleSynthesizer({ client: this.ttsClient }),
+      google: new GoogleSynthesizer({
+        client: this.ttsClient,
+        sampleRate: config.ttsSampleRateHz ?? DEFAULT_TTS_SAMPLE_RATE_HZ,
+      }),
     };
     this.registerProbes();
   }
@@ -160,4 +178,15 @@ export class SpeechServices {
     this.breakers.register(ttsBreakerKey('google'), googleTtsProbe(this.ttsClient));
     this.breakers.register(ttsBreakerKey('sarvam'), sarvamTtsProbe(this.sarvam));
   }
+}
+
+function ttsSampleRateFrom(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+
+  const rate = Number(raw);
+  if (!(TTS_SAMPLE_RATES_HZ as readonly number[]).includes(rate)) {
+    throw new ConfigError('TTS_SAMPLE_RATE_HZ', `must be one of ${TTS_SAMPLE_RATES_HZ.join(', ')}`);
+  }
+
+  return rate;
 }

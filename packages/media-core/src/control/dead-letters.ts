@@ -1,11 +1,11 @@
 // Re-sends the outbox's dead letters once their cause is fixed (a call the API did not know yet,
 // an event it refused before an upgrade). The API stores each event id once, so a re-send is safe.
-import { appendFile, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { isRefusal } from './errors.js';
 import { isCallEventType, type CallEvent, type EventSink } from './events.js';
-import { DEAD_LETTER_FILE } from './journal.js';
+import { appendLines, DEAD_LETTER_FILE } from './journal.js';
 
 /** Prefix of a dead-letter file claimed by a re-send (left behind only if the re-send died). */
 const CLAIMED_PREFIX = 'dead-letters.resending-';
@@ -64,7 +64,7 @@ export async function resendDeadLetters(dir: string, sink: EventSink): Promise<R
       }
     }
 
-    if (kept.length > 0) await appendDurably(join(dir, DEAD_LETTER_FILE), kept);
+    if (kept.length > 0) await appendLines(join(dir, DEAD_LETTER_FILE), kept);
     await rm(file, { force: true });
   }
 
@@ -148,14 +148,4 @@ function isCallEvent(value: unknown): value is CallEvent {
     typeof event.payload === 'object' &&
     event.payload !== null
   );
-}
-
-async function appendDurably(path: string, lines: string[]): Promise<void> {
-  await appendFile(path, lines.map((line) => line + '\n').join(''));
-  const file = await open(path, 'r+');
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
 }

@@ -23,10 +23,8 @@ interface Journal {
   ackOffset: number;
   /** Bytes written to the file so far. */
   sizeBytes: number;
-  /** Lines waiting for the next batched write, oldest first. */
+  /** Lines not yet written and fsync'd (a write in progress included), oldest first. */
   buffer: string[];
-  /** Lines taken from `buffer` by a write that has not yet been fsync'd. */
-  writingEvents: number;
   /** Undelivered events: in the file after `ackOffset`, plus those in `buffer`. */
   pendingEvents: number;
   /** The call's file operations, in order. */
@@ -49,6 +47,17 @@ export interface RecoveredJournal {
   callId: string;
   /** Undelivered events in it. */
   pendingEvents: number;
+}
+
+/** Appends lines (each given without its newline) to a file in one write, fsync'd. */
+export async function appendLines(path: string, lines: readonly string[]): Promise<void> {
+  const file = await open(path, 'a');
+  try {
+    await file.write(lines.map((line) => line + '\n').join(''));
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
 }
 
 /** Bytes a line takes in a journal, newline included. */
@@ -118,8 +127,7 @@ export class JournalStore {
   /** Events appended but not yet written and fsync'd (buffered or mid-write), across calls. */
   unflushedEvents(): number {
     let count = 0;
-    for (const journal of this.journals.values())
-      count += journal.buffer.length + journal.writingEvents;
+    for (const journal of this.journals.values()) count += journal.buffer.length;
 
     return count;
   }
@@ -174,16 +182,8 @@ export class JournalStore {
 
   /** Appends one record to the dead-letter file, fsync'd. */
   deadLetter(record: Record<string, unknown>): Promise<void> {
-    const write = async (): Promise<void> => {
-      const file = await open(join(this.dir, DEAD_LETTER_FILE), 'a');
-      try {
-        await file.write(JSON.stringify(record) + '\n');
-        await file.datasync();
-      } finally {
-        await file.close();
-      }
-    };
-    const done = this.deadLetterChain.then(write);
+    const path = join(this.dir, DEAD_LETTER_FILE);
+    const done = this.deadLetterChain.then(() => appendLines(path, [JSON.stringify(record)]));
     this.deadLetterChain = done.catch(() => undefined);
 
     return done;
@@ -208,7 +208,6 @@ export class JournalStore {
         ackOffset: 0,
         sizeBytes: 0,
         buffer: [],
-        writingEvents: 0,
         pendingEvents: 0,
         chain: Promise.resolve(),
         ops: 0,
@@ -237,33 +236,26 @@ export class JournalStore {
     if (idle && this.journals.get(journal.callId) === journal) this.journals.delete(journal.callId);
   }
 
-  /** Writes the buffered lines in one append and fsyncs them; on failure they stay buffered. */
+  /**
+   * Writes the buffered lines in one append and fsyncs them. They leave the buffer only once
+   * that is done, so until then they count as unflushed, and on failure they are still there.
+   */
   private async writeBuffered(journal: Journal): Promise<void> {
     if (journal.buffer.length === 0) return;
 
-    const lines = journal.buffer.splice(0);
-    const text = lines.map((line) => line + '\n').join('');
+    const lines = journal.buffer.slice();
     const created = journal.sizeBytes === 0;
-    journal.writingEvents = lines.length;
     try {
-      const file = await open(journal.path, 'a');
-      try {
-        await file.write(text);
-        await file.datasync();
-      } finally {
-        await file.close();
-      }
+      await appendLines(journal.path, lines);
       if (created) await this.syncDir();
     } catch (error) {
-      journal.buffer.unshift(...lines);
       if (!this.writeFailureLogged)
         this.log.error({ err: error, dir: this.dir }, 'outbox journal write failed');
       this.writeFailureLogged = true;
       throw error;
-    } finally {
-      journal.writingEvents = 0;
     }
-    journal.sizeBytes += Buffer.byteLength(text);
+    journal.buffer.splice(0, lines.length);
+    journal.sizeBytes += lines.reduce((bytes, line) => bytes + lineBytes(line), 0);
     this.writeFailureLogged = false;
   }
 

@@ -1,7 +1,8 @@
 // `voice-media-core resend-dead-letters`: re-sends the outbox's dead letters to the control API
 // named by the same environment the media core runs on (CONTROL_API_URL, CONTROL_SERVICE_TOKEN,
 // OUTBOX_DIR).
-import { ConfigError, loadConfig, type Env } from '../ops/config.js';
+import { loadVoiceAgentConfig } from '../conversation/config.js';
+import { ConfigError, type Env } from '../ops/config.js';
 import { ControlClient } from './client.js';
 import { resendDeadLetters } from './dead-letters.js';
 
@@ -10,12 +11,11 @@ export async function runResendDeadLetters(
   env: Env,
   print: (line: string) => void,
 ): Promise<number> {
-  const config = loadConfig(env);
+  const { media: config, outboxDir } = loadVoiceAgentConfig(env);
   if (config.controlServiceToken === undefined) {
     throw new ConfigError('CONTROL_SERVICE_TOKEN', 'is required to re-send call events');
   }
 
-  const outboxDir = env.OUTBOX_DIR?.trim() || './data/outbox';
   const client = new ControlClient({
     baseUrl: config.controlApiUrl,
     serviceToken: config.controlServiceToken,

@@ -1,5 +1,6 @@
 // Answers requests that Node's HTTP parser refuses before Fastify sees them (a body longer than
 // its Content-Length, a bad header, headers too large) in the API's one error shape.
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 
 import { ApiError, errorBody } from './errors.js';
@@ -8,12 +9,6 @@ import { ApiError, errorBody } from './errors.js';
 const CLIENT_ERRORS: Record<string, ApiError> = {
   HPE_HEADER_OVERFLOW: new ApiError(431, 'headers_too_large', 'request headers are too large'),
   ERR_HTTP_REQUEST_TIMEOUT: new ApiError(408, 'request_timeout', 'the request took too long'),
-};
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
 };
 
 /**
@@ -33,7 +28,7 @@ export function handleClientError(error: Error & { code?: string }, socket: Sock
   const body = JSON.stringify(errorBody(apiError));
   socket.end(
     [
-      `HTTP/1.1 ${apiError.statusCode} ${REASONS[apiError.statusCode] ?? 'Bad Request'}`,
+      `HTTP/1.1 ${apiError.statusCode} ${STATUS_CODES[apiError.statusCode] ?? ''}`,
       'Content-Type: application/json; charset=utf-8',
       `Content-Length: ${Buffer.byteLength(body)}`,
       'Connection: close',

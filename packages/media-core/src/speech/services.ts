@@ -104,16 +104,17 @@ export class SpeechServices {
     this.ttsClient = createGoogleTtsClient({ endpoint: config.googleTtsEndpoint });
     this.sarvam = new SarvamHttp({ baseUrl: config.sarvamApiUrl, apiKey: config.sarvamApiKey });
     this.factories = this.recognizerFactories();
+    const ttsSampleRateHz = config.ttsSampleRateHz ?? DEFAULT_TTS_SAMPLE_RATE_HZ;
     this.synthesizers = {
       sarvam: new SarvamSynthesizer({
         http: this.sarvam,
         model: config.sarvamTtsModel,
         speakers: config.sarvamSpeakers,
-        sampleRate: config.ttsSampleRateHz ?? DEFAULT_TTS_SAMPLE_RATE_HZ,
+        sampleRate: ttsSampleRateHz,
       }),
       google: new GoogleSynthesizer({
         client: this.ttsClient,
-        sampleRate: config.ttsSampleRateHz ?? DEFAULT_TTS_SAMPLE_RATE_HZ,
+        sampleRate: ttsSampleRateHz,
       }),
     };
     this.registerProbes();

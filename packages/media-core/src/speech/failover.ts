@@ -219,10 +219,11 @@ export class FailoverRecognizer extends EventEmitter<RecognizerEvents> implement
   private onFinal(active: Active, final: FinalTranscript): void {
     if (this.active !== active || this.closed) return;
 
+    // Without an end time, the final is taken to cover all audio so far.
     const endSample =
-      final.endMs === undefined ? this.received : active.baseSample + final.endMs * SAMPLES_PER_MS;
-    this.replay.release(endSample);
-    this.settle(active.provider, final, final.endMs === undefined ? undefined : endSample);
+      final.endMs === undefined ? undefined : active.baseSample + final.endMs * SAMPLES_PER_MS;
+    this.replay.release(endSample ?? this.received);
+    this.settle(active.provider, final, endSample);
 
     if (final.text) this.emit('final', rebase(final, active.baseSample));
     if (!this.inSpeech && !this.awaitingFinal) this.returnToPreferred();
